@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# scripts/vm-run itself: arguments reach the guest, exit status comes back,
+# files are added, usage errors, panics and timeouts end the run clearly.
+. "$(dirname "$0")/../lib.sh"
+
+out=$("$VMRUN" --append "bigphysarea=8M" -- cat /proc/cmdline 2>&1)
+rc=$?
+check_eq "cat /proc/cmdline exits 0" "$rc" 0
+check "guest command line has bigphysarea=8M" grep -q 'bigphysarea=8M' <<<"$out"
+
+"$VMRUN" -- false >/dev/null 2>&1
+check_eq "guest 'false' gives exit status 1" "$?" 1
+"$VMRUN" -- sh -c 'exit 7' >/dev/null 2>&1
+check_eq "guest 'exit 7' gives exit status 7" "$?" 7
+
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+printf "it's here\n" >"$tmp/hello file.txt"
+out=$("$VMRUN" --add "$tmp/hello file.txt" -- cat "/extra/hello file.txt" 2>&1)
+check "--add file arrives in /extra/ (quoting kept)" grep -q "it's here" <<<"$out"
+
+"$VMRUN" --bogus >/dev/null 2>&1
+check_eq "unknown option is a usage error (2)" "$?" 2
+"$VMRUN" >/dev/null 2>&1
+check_eq "missing command is a usage error (2)" "$?" 2
+"$VMRUN" --help >/dev/null 2>&1
+check_eq "--help exits 0" "$?" 0
+
+# rdinit= pointing nowhere makes the kernel panic (no root fs).
+out=$("$VMRUN" --timeout 60 --append "rdinit=/nonexistent" -- true 2>&1)
+rc=$?
+check_eq "panicking guest ends with status 125" "$rc" 125
+check "panic is reported clearly" grep -q 'vm-run: guest kernel panicked' <<<"$out"
+
+out=$("$VMRUN" --timeout 8 -- sleep 100 2>&1)
+rc=$?
+check_eq "hung guest times out with status 124" "$rc" 124
+check "timeout is reported clearly" grep -q 'vm-run: timed out after 8s' <<<"$out"
+tap_done
