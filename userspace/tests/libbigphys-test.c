@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Host-side unit tests of libbigphys: parsing and errno-style errors. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "bigphys.h"
+
+static int failed;
+
+static void ok(int cond, const char *fmt, const char *arg)
+{
+	printf("%s - libbigphys: ", cond ? "ok" : "not ok");
+	printf(fmt, arg);
+	printf("\n");
+	failed += !cond;
+}
+
+static const struct {
+	const char *in;
+	int ret;
+	uint64_t out;
+} sizes[] = {
+	{ "0", 0, 0 }, { "4096", 0, 4096 }, { "0x1000", 0, 4096 },
+	{ "4K", 0, 4096 }, { "4k", 0, 4096 }, { "16M", 0, 16 << 20 },
+	{ "1G", 0, 1ULL << 30 }, { "2T", 0, 2ULL << 40 }, { "1MiB", 0, 1 << 20 },
+	{ "1MB", 0, 1 << 20 }, { "15E", 0, 15ULL << 60 },
+	{ "", -EINVAL, 0 }, { "M", -EINVAL, 0 }, { "-1", -EINVAL, 0 },
+	{ "+1", -EINVAL, 0 }, { " 1", -EINVAL, 0 }, { "1X", -EINVAL, 0 },
+	{ "1MM", -EINVAL, 0 }, { "1 M", -EINVAL, 0 }, { "12abc", -EINVAL, 0 },
+	{ "16E", -ERANGE, 0 }, { "99999999999999999999", -ERANGE, 0 },
+	{ "17179869184G", -ERANGE, 0 },
+};
+
+int main(void)
+{
+	struct bigphys_buffer buf = { 0 };
+	struct bigphys *bp = NULL;
+	char path[64];
+	uint64_t v;
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		int ret;
+
+		v = 12345;
+		ret = bigphys_parse_size(sizes[i].in, &v);
+		ok(ret == sizes[i].ret && (ret || v == sizes[i].out),
+		   "parse_size(\"%s\")", sizes[i].in);
+	}
+	ok(bigphys_parse_size(NULL, &v) == -EINVAL, "parse_size(NULL) is -EINVAL%s", "");
+
+	ok(bigphys_open("/nonexistent/bigphys", 0, &bp) == -ENOENT && !bp,
+	   "open of a missing device returns -ENOENT%s", "");
+	ok(bigphys_open(NULL, 0x80, &bp) == -EINVAL, "open with unknown flags is -EINVAL%s", "");
+	ok(bigphys_open(NULL, 0, NULL) == -EINVAL, "open without a result pointer is -EINVAL%s", "");
+
+	/* A regular file opens but is not the device: ioctls fail with ENOTTY. */
+	snprintf(path, sizeof(path), "/tmp/libbigphys-test.%d", (int)getpid());
+	f = fopen(path, "w");
+	if (f)
+		fclose(f);
+	ok(bigphys_open(path, 0, &bp) == 0 && bp, "open of a regular file succeeds%s", "");
+	if (bp) {
+		struct bigphys_info info;
+
+		ok(bigphys_info(bp, &info) == -ENOTTY, "info on a non-device is -ENOTTY%s", "");
+		ok(bigphys_alloc(bp, 4096, 0, 0, &buf) == -ENOTTY, "alloc on a non-device is -ENOTTY%s", "");
+		ok(bigphys_info(bp, NULL) == -EINVAL, "info(NULL) is -EINVAL%s", "");
+		ok(bigphys_alloc(bp, 4096, 0, 0, NULL) == -EINVAL, "alloc(NULL) is -EINVAL%s", "");
+		ok(bigphys_fd(bp) >= 0, "fd is valid%s", "");
+		bigphys_close(bp);
+	}
+	unlink(path);
+	ok(bigphys_unmap(&buf) == 0, "unmap of an unmapped buffer is a no-op%s", "");
+	ok(bigphys_map(NULL, &buf) == -EINVAL, "map(NULL) is -EINVAL%s", "");
+	ok(bigphys_free(NULL, &buf) == -EINVAL, "free(NULL) is -EINVAL%s", "");
+	ok(bigphys_sync(NULL, &buf, 0, 1, 1) == -EINVAL, "sync(NULL) is -EINVAL%s", "");
+	ok(bigphys_fd(NULL) == -EINVAL, "fd(NULL) is -EINVAL%s", "");
+	bigphys_close(NULL);
+	return failed ? 1 : 0;
+}
