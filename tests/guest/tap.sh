@@ -7,7 +7,7 @@ TAP_PREFIX=${TAP_PREFIX:-$(basename "$0" .t)}
 pass() { echo "ok - $TAP_PREFIX: $*"; }
 fail() { echo "not ok - $TAP_PREFIX: $*"; TAP_FAILED=$((TAP_FAILED + 1)); }
 skip() { echo "ok - $TAP_PREFIX: $1 # SKIP ${2:-}"; }
-diag() { echo "# $*"; }
+diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
 
 # check NAME CMD...: pass if CMD succeeds.
 check() {
