@@ -97,6 +97,7 @@ static struct kunit_suite bpgrab_pattern_test_suite = {
 	.name = "bpgrab_pattern",
 	.test_cases = bpgrab_pattern_test_cases,
 };
+
 kunit_test_suite(bpgrab_pattern_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the bpgrab pattern and checksum");

@@ -1,16 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* bpgrab: test pattern generator (colour bars, moving box, frame number). */
 
-#ifdef __KERNEL__
 #include <linux/export.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
 #include <uapi/linux/bpgrab.h>
-#else
-#include <string.h>
-#include <linux/bpgrab.h>
-#define EXPORT_SYMBOL_IF_KUNIT(sym)
-#endif
 
 #include "bpgrab-pattern.h"
 
@@ -23,6 +17,7 @@ static const struct bpgrab_rgb bpgrab_bars[8] = {
 	{ 191, 191, 191 }, { 191, 191, 0 }, { 0, 191, 191 }, { 0, 191, 0 },
 	{ 191, 0, 191 }, { 191, 0, 0 }, { 0, 0, 191 }, { 0, 0, 0 },
 };
+
 static const struct bpgrab_rgb bpgrab_white = { 235, 235, 235 };
 static const struct bpgrab_rgb bpgrab_black = { 16, 16, 16 };
 static const struct bpgrab_rgb bpgrab_grey = { 48, 48, 48 };

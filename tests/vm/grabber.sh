@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# bpgrab when the area is missing or too small: clear errors, nothing leaks.
+. "$(dirname "$0")/../lib.sh"
+
+out=$("$VMRUN" --append "kunit.enable=0" -- sh -c '
+	modprobe bpgrab && echo LOADED
+	bpgrab-capture -q -n 5; echo "CAPTURE-RC=$?"' 2>&1)
+check "without bigphysarea= the driver still loads" grep -q LOADED <<<"$out"
+check "without bigphysarea= capture fails with exit 3" grep -q 'CAPTURE-RC=3' <<<"$out"
+check "...saying no such device when requesting buffers" grep -q 'request buffers: No such device' <<<"$out"
+
+out=$("$VMRUN" --append "kunit.enable=0 bigphysarea=1M" -- sh -c '
+	modprobe bpgrab
+	bpgrab-capture -q -W 640 -H 480 -b 4 -n 5; echo "CAPTURE-RC=$?"
+	awk "/^total:/{print \"USED=\" \$4}" /proc/bigphysarea
+	bpgrab-capture -q -W 160 -H 120 -b 4 -n 5 >/dev/null; echo "SMALL-RC=$?"
+	dmesg | grep "cannot allocate buffer"' 2>&1)
+check "too few pages: capture fails with exit 3" grep -q 'CAPTURE-RC=3' <<<"$out"
+check "...with ENOMEM from REQBUFS" grep -q 'request buffers: Cannot allocate memory' <<<"$out"
+check "...and the partly allocated buffers are returned" grep -q '^USED=0$' <<<"$out"
+check "a capture that fits the small area works" grep -q 'SMALL-RC=0' <<<"$out"
+check "the driver logs which buffer did not fit" grep -q 'cannot allocate buffer 2 of 4' <<<"$out"
+tap_done
