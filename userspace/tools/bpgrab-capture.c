@@ -445,6 +445,7 @@ int main(int argc, char **argv)
 		struct pollfd pfd = { .fd = grab, .events = POLLIN };
 		struct bpgrab_buffer b;
 		const uint8_t *frame;
+		uint64_t seq;
 
 		rc = poll(&pfd, 1, 5000);
 		if (rc <= 0 || pfd.revents & POLLERR) {
@@ -484,6 +485,7 @@ int main(int argc, char **argv)
 		}
 		r.frames++;
 		r.bytes += b.bytesused;
+		seq = b.sequence;
 		b = (struct bpgrab_buffer){ .index = b.index };
 		if (xioctl(grab, BPGRAB_IOC_QBUF, &b, "queue buffer")) {
 			rc = EXIT_DEVICE;
@@ -492,7 +494,7 @@ int main(int argc, char **argv)
 		if (!o.quiet && isatty(2) && now() - last_progress > 0.5) {
 			last_progress = now();
 			fprintf(stderr, "\rframe %" PRIu64 "  seq %" PRIu64 "  drops %" PRIu64 "  %.1f fps   ",
-				r.frames, (uint64_t)b.sequence, r.drops,
+				r.frames, seq, r.drops,
 				r.frames / (last_progress - r.t0));
 		}
 	}
