@@ -10,7 +10,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help deps kernel userspace initramfs vm demo check check-host \
-	check-vm clean distclean
+	check-vm check-debug clean distclean
 
 help:
 	@sed -n 's/^#   make /  make /p' Makefile
@@ -18,6 +18,8 @@ help:
 	@echo "  make initramfs   - the VM's initramfs (build/initramfs-test.cpio)"
 	@echo "  make check-host  - host-side tests only"
 	@echo "  make check-vm    - VM tests only"
+	@echo "  make check-debug - debug kernel (KASAN, lockdep, kmemleak, UBSAN...), all VM tests,"
+	@echo "                     100k-op fuzz, sparse, every series prefix builds"
 	@echo "  make clean       - remove build output but keep the tree and ccache"
 
 deps:
@@ -46,6 +48,9 @@ check-host: deps
 
 check-vm: initramfs
 	@tests/run vm
+
+check-debug: initramfs
+	@scripts/check-debug
 
 clean:
 	rm -rf build/obj-* build/initramfs-* build/logs build/hosttest build/demo

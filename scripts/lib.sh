@@ -14,6 +14,8 @@ PRISTINE_TARBALL=${PRISTINE_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 JOBS=${JOBS:-$(nproc)}
 export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+# Paths below build/ become relative, so object directories share hits.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
 
 mkdir -p "$LOGS"
 

@@ -1,0 +1,12 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Seeded fuzz run of /dev/bigphys and /dev/bpgrab0 from 4 processes.
+# Unknown kernel parameters reach init as environment variables, so
+# "scripts/vm-run --append 'FUZZ_SEED=7 FUZZ_OPS=500000' ..." changes them.
+. /tests/tap.sh
+ops=${FUZZ_OPS:-100000}
+seed=${FUZZ_SEED:-1}
+bigphys-fuzz -s "$seed" -n "$ops" -p 4
+check_eq "fuzz exit status (seed $seed; rerun with FUZZ_SEED=$seed)" "$?" 0
+check_eq "area free after fuzzing" "$(awk '/^total:/{print $4}' /proc/bigphysarea)" 0
+tap_done

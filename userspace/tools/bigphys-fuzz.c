@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bigphys-fuzz: seeded random ioctl/mmap/fork/close storm against
+ * /dev/bigphys and /dev/bpgrab0 from several processes. Expected errors are
+ * fine; crashes, broken invariants and memory not returned are not.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/bigphys.h>
+#include <linux/bpgrab.h>
+
+#define PG 4096ULL
+#define MAXB 64
+
+struct buf {
+	uint32_t id;
+	uint64_t size, offset;
+	uint8_t *map;
+	uint64_t maplen;
+};
+
+struct state {
+	uint64_t rng;
+	int fd, grab;
+	uint64_t total;
+	struct buf b[MAXB];
+	unsigned long ops, errors;
+};
+
+static uint64_t rnd(struct state *s)
+{
+	/* xorshift64*: small, fast, reproducible */
+	s->rng ^= s->rng >> 12;
+	s->rng ^= s->rng << 25;
+	s->rng ^= s->rng >> 27;
+	return s->rng * 0x2545f4914f6cdd1dULL;
+}
+
+static uint64_t pick(struct state *s, uint64_t n)
+{
+	return n ? rnd(s) % n : 0;
+}
+
+/* Mostly plausible values, sometimes garbage. */
+static uint64_t fuzz_size(struct state *s)
+{
+	switch (pick(s, 8)) {
+	case 0: return 0;
+	case 1: return rnd(s);
+	case 2: return s->total + pick(s, 3 * PG);
+	case 3: return UINT64_MAX - pick(s, PG);
+	default: return 1 + pick(s, 64 * PG);
+	}
+}
+
+static void bad(struct state *s, const char *what)
+{
+	fprintf(stderr, "bigphys-fuzz: invariant broken: %s\n", what);
+	s->errors++;
+}
+
+static void op_alloc(struct state *s)
+{
+	struct bigphys_alloc_req r = {
+		.size = fuzz_size(s),
+		.align = pick(s, 4) ? 0 : pick(s, 2) ? 1ULL << pick(s, 30) : rnd(s),
+		.flags = pick(s, 6) ? (uint32_t)pick(s, 3) : (uint32_t)rnd(s),
+	};
+	int i, slot = -1;
+
+	if (!pick(s, 20))
+		r.reserved[pick(s, 2)] = rnd(s) | 1;
+	for (i = 0; i < MAXB; i++)
+		if (!s->b[i].id) {
+			slot = i;
+			break;
+		}
+	if (ioctl(s->fd, BIGPHYS_IOC_ALLOC, &r))
+		return;
+	if (r.size % PG || !r.id || !r.offset || r.size > s->total)
+		bad(s, "ALLOC succeeded with a bad result");
+	if (slot < 0) {	/* table full: free it again */
+		struct bigphys_free_req f = { .id = r.id };
+
+		if (ioctl(s->fd, BIGPHYS_IOC_FREE, &f))
+			bad(s, "FREE of a fresh buffer failed");
+		return;
+	}
+	s->b[slot] = (struct buf){ .id = r.id, .size = r.size, .offset = r.offset };
+}
+
+static void op_free(struct state *s)
+{
+	struct buf *b = &s->b[pick(s, MAXB)];
+	struct bigphys_free_req f = { .id = b->id ? b->id : (uint32_t)rnd(s) };
+	int ret;
+
+	if (!pick(s, 20))
+		f.reserved = 1;
+	ret = ioctl(s->fd, BIGPHYS_IOC_FREE, &f);
+	if (b->id && !f.reserved) {
+		if (ret)
+			bad(s, "FREE of a live buffer failed");
+		b->id = 0;	/* its mapping, if any, stays valid */
+	}
+}
+
+static void op_sync(struct state *s)
+{
+	struct buf *b = &s->b[pick(s, MAXB)];
+	struct bigphys_sync_req r = {
+		.id = b->id ? b->id : (uint32_t)rnd(s),
+		.direction = (uint32_t)pick(s, 5),
+		.offset = pick(s, 2) ? pick(s, b->size + 1) : rnd(s),
+		.length = pick(s, 2) ? pick(s, b->size + 1) : rnd(s),
+	};
+
+	ioctl(s->fd, BIGPHYS_IOC_SYNC, &r);
+}
+
+static void op_info(struct state *s)
+{
+	struct bigphys_info in;
+
+	if (ioctl(s->fd, BIGPHYS_IOC_INFO, &in) || in.total != s->total ||
+	    in.free > in.total || in.largest_free > in.free)
+		bad(s, "INFO inconsistent");
+}
+
+static void op_mmap(struct state *s)
+{
+	struct buf *b = &s->b[pick(s, MAXB)];
+	uint64_t off, len;
+	int flags;
+	uint8_t *p;
+
+	if (b->map) {	/* unmap, sometimes only a part first */
+		if (!pick(s, 3) && b->maplen > PG) {
+			munmap(b->map + b->maplen - PG, PG);
+			b->maplen -= PG;
+		} else {
+			munmap(b->map, b->maplen);
+			b->map = NULL;
+		}
+		return;
+	}
+	switch (pick(s, 6)) {
+	case 0: off = 0; len = pick(s, s->total + PG) & ~(PG - 1); break;
+	case 1: off = rnd(s) & ~(PG - 1); len = PG; break;
+	default: off = b->offset; len = (1 + pick(s, (b->size ? b->size : PG) / PG + 1)) * PG; break;
+	}
+	if (!len)
+		len = PG;
+	flags = pick(s, 8) ? MAP_SHARED : MAP_PRIVATE;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, s->fd, (off_t)off);
+	if (p == MAP_FAILED)
+		return;
+	if (flags == MAP_PRIVATE)
+		bad(s, "MAP_PRIVATE succeeded");
+	/* Buffer offsets are ids << 32; nothing else but 0 (the area) maps. */
+	if (off & 0xffffffffULL)
+		bad(s, "mmap of an offset that is no buffer succeeded");
+	if (!b->id || off != b->offset) {
+		munmap(p, len);
+		return;
+	}
+	if (len > b->size)
+		bad(s, "mmap longer than the buffer succeeded");
+	p[0] = 0x5a;
+	p[len - 1] = 0xa5;
+	if (p[0] != 0x5a || p[len - 1] != 0xa5)
+		bad(s, "mapping does not read back");
+	b->map = p;
+	b->maplen = len;
+}
+
+static void op_grab(struct state *s)
+{
+	struct bpgrab_format f = {
+		.width = pick(s, 2) ? 16 + 2 * pick(s, 200) : (uint32_t)rnd(s),
+		.height = pick(s, 2) ? 16 + pick(s, 200) : (uint32_t)rnd(s),
+		.pixelformat = pick(s, 4) ? BPGRAB_PIX_YUYV : (uint32_t)rnd(s),
+		.fps = (uint32_t)pick(s, 300),
+	};
+	struct bpgrab_reqbufs rb = { .count = (uint32_t)pick(s, 40) };
+	struct bpgrab_buffer b = { .index = (uint32_t)pick(s, 40) };
+	struct bpgrab_stats st;
+
+	if (s->grab < 0) {
+		s->grab = open("/dev/bpgrab0", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		return;
+	}
+	switch (pick(s, 9)) {
+	case 0: ioctl(s->grab, BPGRAB_IOC_S_FMT, &f); break;
+	case 1: ioctl(s->grab, BPGRAB_IOC_REQBUFS, &rb); break;
+	case 2: case 3: ioctl(s->grab, BPGRAB_IOC_QBUF, &b); break;
+	case 4: if (!ioctl(s->grab, BPGRAB_IOC_DQBUF, &b) && b.index >= BPGRAB_MAX_BUFFERS)
+			bad(s, "DQBUF index out of range");
+		break;
+	case 5: ioctl(s->grab, BPGRAB_IOC_STREAMON); break;
+	case 6: ioctl(s->grab, BPGRAB_IOC_STREAMOFF); break;
+	case 7: ioctl(s->grab, BPGRAB_IOC_G_STATS, &st); break;
+	default: close(s->grab); s->grab = -1; break;
+	}
+}
+
+static void drop_all(struct state *s)
+{
+	int i;
+
+	for (i = 0; i < MAXB; i++) {
+		if (s->b[i].map)
+			munmap(s->b[i].map, s->b[i].maplen);
+		s->b[i] = (struct buf){ 0 };
+	}
+}
+
+static int one_op(struct state *s)
+{
+	pid_t pid;
+	int st;
+
+	s->ops++;
+	switch (pick(s, 40)) {
+	case 0: /* close and reopen: the file's buffers go, mappings stay */
+		close(s->fd);
+		s->fd = open("/dev/bigphys", O_RDWR | O_CLOEXEC | (pick(s, 4) ? 0 : O_SYNC));
+		if (s->fd < 0)
+			return -1;
+		for (st = 0; st < MAXB; st++)
+			s->b[st].id = 0;
+		return 0;
+	case 1: /* fork: the child pokes with the shared file, then exits */
+		pid = fork();
+		if (pid == 0) {
+			int i;
+
+			s->rng ^= 0x9e3779b97f4a7c15ULL;
+			for (i = 0; i < 20; i++) {
+				switch (pick(s, 4)) {
+				case 0: op_alloc(s); break;
+				case 1: op_free(s); break;
+				case 2: op_sync(s); break;
+				default: op_info(s); break;
+				}
+			}
+			_exit(s->errors ? 1 : 0);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			bad(s, "forked child crashed or saw a broken invariant");
+		/* the child may have freed our ids: forget them */
+		for (st = 0; st < MAXB; st++)
+			s->b[st].id = 0;
+		return 0;
+	}
+	switch (pick(s, 8)) {
+	case 0: case 1: op_alloc(s); break;
+	case 2: op_free(s); break;
+	case 3: op_sync(s); break;
+	case 4: op_info(s); break;
+	case 5: op_grab(s); break;
+	default: op_mmap(s); break;
+	}
+	return 0;
+}
+
+static int worker(uint64_t seed, unsigned int idx, unsigned long ops)
+{
+	struct state s = { .rng = seed * 0x100000001b3ULL + idx + 1, .grab = -1 };
+	struct bigphys_info in;
+
+	s.fd = open("/dev/bigphys", O_RDWR | O_CLOEXEC);
+	if (s.fd < 0 || ioctl(s.fd, BIGPHYS_IOC_INFO, &in)) {
+		perror("bigphys-fuzz: /dev/bigphys");
+		return 2;
+	}
+	s.total = in.total;
+	while (s.ops < ops)
+		if (one_op(&s))
+			return 2;
+	drop_all(&s);
+	if (s.grab >= 0)
+		close(s.grab);
+	close(s.fd);
+	return s.errors ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long ops = 10000, procs = 4, i;
+	uint64_t seed = 1;
+	struct bigphys_info in;
+	int c, fd, st, failed = 0;
+
+	while ((c = getopt(argc, argv, "s:n:p:h")) != -1) {
+		switch (c) {
+		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 'n': ops = strtoul(optarg, NULL, 0); break;
+		case 'p': procs = strtoul(optarg, NULL, 0); break;
+		case 'h':
+			printf("usage: bigphys-fuzz [-s SEED] [-n TOTAL_OPS] [-p PROCESSES]\n"
+			       "Exit status: 0 clean, 1 invariant broken or memory not returned, 2 error.\n");
+			return 0;
+		default: return 2;
+		}
+	}
+	if (!procs || procs > 64 || !ops) {
+		fprintf(stderr, "bigphys-fuzz: bad arguments\n");
+		return 2;
+	}
+	printf("# bigphys-fuzz: seed %" PRIu64 ", %lu operations over %lu processes\n",
+	       seed, ops, procs);
+	fflush(stdout);
+	for (i = 0; i < procs; i++) {
+		if (fork() == 0)
+			_exit(worker(seed, i, ops / procs));
+	}
+	for (i = 0; i < procs; i++) {
+		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+			fprintf(stderr, "bigphys-fuzz: a worker %s %d\n",
+				WIFSIGNALED(st) ? "died of signal" : "exited with",
+				WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+			failed = 1;
+		}
+	}
+	fd = open("/dev/bigphys", O_RDWR);
+	if (fd < 0 || ioctl(fd, BIGPHYS_IOC_INFO, &in) || in.free != in.total || in.nr_allocs) {
+		fprintf(stderr, "bigphys-fuzz: memory not returned (free %llu of %llu, %u allocations)\n",
+			(unsigned long long)in.free, (unsigned long long)in.total, in.nr_allocs);
+		failed = 1;
+	}
+	printf("%s - fuzz: seed %" PRIu64 ", %lu ops, %lu processes, all memory returned\n",
+	       failed ? "not ok" : "ok", seed, ops, procs);
+	return failed;
+}
