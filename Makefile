@@ -10,7 +10,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help deps kernel userspace initramfs vm demo check check-host \
-	check-vm check-debug clean distclean
+	check-vm check-debug bench clean distclean
 
 help:
 	@sed -n 's/^#   make /  make /p' Makefile
@@ -20,6 +20,8 @@ help:
 	@echo "  make check-vm    - VM tests only"
 	@echo "  make check-debug - debug kernel (KASAN, lockdep, kmemleak, UBSAN...), all VM tests,"
 	@echo "                     100k-op fuzz, sparse, every series prefix builds"
+	@echo "  make bench       - bigphys vs CMA / page allocator, mmap bandwidth, grabber, scaling"
+	@echo "                     (build/bench/results.{txt,json,png})"
 	@echo "  make clean       - remove build output but keep the tree and ccache"
 
 deps:
@@ -51,6 +53,9 @@ check-vm: initramfs
 
 check-debug: initramfs
 	@scripts/check-debug
+
+bench: deps userspace
+	@scripts/bench
 
 clean:
 	rm -rf build/obj-* build/initramfs-* build/logs build/hosttest build/demo
