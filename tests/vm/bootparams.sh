@@ -14,7 +14,8 @@ cases=(
 	"bigphysarea=16M@16M-|none" "bigphysarea=16M@4097|none"
 	"bigphysarea=16M@1G-1G|none" "bigphysarea=16M@2G-1G|none"
 	"bigphysarea=16M@0-8M|none" "bigphysarea=16M@0-4G@0|none"
-	"bigphysarea=16M@x|none" "bigphysarea=18446744073709551616|none"
+	"bigphysarea=16M@x|none" "bigphysarea=\"16M \"|none"
+	"bigphysarea=18446744073709551616|none"
 	"bigphysarea=99999999999999999999999|none" "bigphysarea=17179869184G|none"
 	"bigphysarea=16E|none" "bigphysarea=4503599627370496|none"
 	"bigphysarea=16M@0xfffffffffffff000|none"
@@ -52,4 +53,4 @@ run_case() {
 export -f run_case
 export VMRUN
 # Two boots at a time: one per core.
-printf '%s\n' "${cases[@]}" | xargs -P 2 -I{} bash -c 'run_case "$1"' _ {}
+printf '%s\n' "${cases[@]}" | xargs -d '\n' -P 2 -I{} bash -c 'run_case "$1"' _ {}

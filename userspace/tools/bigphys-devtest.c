@@ -19,24 +19,11 @@
 #include <unistd.h>
 
 #include "bigphys.h"
+#define TAP_PREFIX "device"
+#include "tap.h"
 
 #define DEV BIGPHYS_DEFAULT_PATH
 #define PG 4096ULL
-
-static int failed;
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - device: ", cond ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	failed += !cond;
-}
 
 static int xopen(int flags)
 {
@@ -573,5 +560,5 @@ int main(void)
 	test_unprivileged();
 	test_cache_modes();
 	test_storm();
-	return failed ? 1 : 0;
+	return tap_failed ? 1 : 0;
 }

@@ -16,23 +16,10 @@
 
 #include <linux/bpgrab.h>
 #include "bigphys.h"
+#define TAP_PREFIX "bpgrab"
+#include "tap.h"
 
 #define DEV "/dev/bpgrab0"
-
-static int failed;
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - bpgrab: ", cond ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	failed += !cond;
-}
 
 static int xio(int fd, unsigned long cmd, void *arg)
 {
@@ -272,5 +259,5 @@ int main(void)
 	test_streaming(fd);
 	close(fd);
 	test_close_streaming();
-	return failed ? 1 : 0;
+	return tap_failed ? 1 : 0;
 }
