@@ -4,9 +4,11 @@
 # kernel sets it), incrementally in build/obj-bisect with ccache. The tree
 # is left with the whole series applied.
 . "$(dirname "$0")/../lib.sh"
+export FLAVOUR=bisect	# build/obj-bisect, before lib.sh derives OBJ from it
 . "$TOP/scripts/lib.sh"
 export QUILT_PATCHES=$TOP/patches QUILT_SERIES=$TOP/series QUILT_PC=.pc
 "$TOP/scripts/tree" >/dev/null || { fail "tree is at the series"; tap_done; }
+check "bisect builds in build/obj-bisect" test "$OBJ" = "$BUILD/obj-bisect"
 
 mapfile -t pl < <(series_patches)
 cd "$SRC" && quilt pop -a -q -f >/dev/null
@@ -15,8 +17,8 @@ for p in "${pl[@]}"; do
 	i=$((i + 1))
 	quilt push -q --fuzz=0 "$p" >/dev/null 2>&1 || { fail "prefix $i ($p) applies"; break; }
 	t0=$(date +%s)
-	if FLAVOUR=bisect CONFIG_CHECK=0 "$TOP/scripts/configure" >/dev/null 2>&1 &&
-	   FLAVOUR=bisect kmake bzImage modules >"$LOGS/bisect-$i.log" 2>&1; then
+	if CONFIG_CHECK=0 "$TOP/scripts/configure" >/dev/null 2>&1 &&
+	   kmake bzImage modules >"$LOGS/bisect-$i.log" 2>&1; then
 		pass "prefix 1..$i builds ($p, $(( $(date +%s) - t0 ))s)"
 	else
 		fail "prefix 1..$i builds ($p); log: $LOGS/bisect-$i.log"
