@@ -32,6 +32,7 @@ top=$(tar -tJf "$PRISTINE_TARBALL" 2>/dev/null | head -n1 | cut -d/ -f1)
 tar -xJf "$PRISTINE_TARBALL" -C "$work/base" --strip-components=1 \
 	"${files[@]/#/$top/}" "$top/scripts/checkpatch.pl" "$top/scripts/spelling.txt" \
 	"$top/scripts/const_structs.checkpatch" "$top/scripts/spdxcheck.py" \
+	"$top/scripts/kernel-doc" \
 	"$top/scripts/spdxexclude" "$top/LICENSES" "$top/COPYING" "$top/CREDITS" \
 	"$top/Kbuild" "$top/Makefile" "$top/README" 2>"$work/tar.err"
 # checkpatch's idea of a kernel tree's top directory.
@@ -61,6 +62,14 @@ for p in "${pl[@]}"; do
 		fail "checkpatch --strict: $p"; sed 's/^/#   /' <<<"$out" | head -n 30
 	fi
 done
+
+# kernel-doc of every C file and header the series adds: no warnings.
+mapfile -t added < <(cat "${pl[@]/#/$TOP/patches/}" |
+	awk 'prev == "--- /dev/null" && /^\+\+\+ b\/.*\.[ch]$/ { print substr($2, 3) } { prev = $0 }' | sort -u)
+out=$(cd "$work/git" && perl scripts/kernel-doc -Wall -none "${added[@]}" 2>&1)
+if [ -z "$out" ]; then pass "kernel-doc -Wall on ${#added[@]} files of the series"; else
+	fail "kernel-doc -Wall on the series' files"; sed 's/^/#   /' <<<"$out" | head -n 20
+fi
 
 # Repo-owned sources must equal what the series puts in the tree.
 while read -r from to; do
