@@ -480,6 +480,59 @@ static void test_cache_modes(void)
 	close(fd);
 }
 
+static sigjmp_buf bus_jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(bus_jmp, sig);
+}
+
+/* Read one byte; returns 1 if that raised SIGBUS. */
+static int read_faults(volatile unsigned char *p)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	int faulted;
+
+	sigaction(SIGBUS, &sa, &old);
+	faulted = sigsetjmp(bus_jmp, 1) != 0;
+	if (!faulted)
+		(void)*p;
+	sigaction(SIGBUS, &old, NULL);
+	return faulted;
+}
+
+/* The write-back whole-area mapping never aliases a WC/UC buffer's pages. */
+static void test_area_alias(void)
+{
+	int fd = xopen(0);
+	struct bigphys_info in = info_of(fd);
+	struct bigphys_alloc_req wc, cached;
+	unsigned char *area;
+	uint64_t i;
+
+	area = map_at(fd, in.total, 0, MAP_SHARED);
+	if (area == MAP_FAILED) {
+		ok(0, "map the whole area");
+		close(fd);
+		return;
+	}
+	for (i = 0; i < in.total; i += PG)	/* every page mapped write-back */
+		area[i] = 1;
+	alloc_req(fd, 8 * PG, 0, BIGPHYS_ALLOC_WRITECOMBINE, &wc);
+	alloc_req(fd, 8 * PG, 0, 0, &cached);
+	ok(read_faults(area + (wc.phys - in.phys_base)) &&
+	   read_faults(area + (wc.phys - in.phys_base) + 7 * PG),
+	   "a write-combining buffer's pages leave the whole-area mapping (SIGBUS)");
+	ok(!read_faults(area + (cached.phys - in.phys_base)),
+	   "a cached buffer's pages stay reachable through the area mapping");
+	free_id(fd, wc.id);
+	ok(!read_faults(area + (wc.phys - in.phys_base)),
+	   "after the buffer is freed its pages are reachable again");
+	free_id(fd, cached.id);
+	munmap(area, in.total);
+	close(fd);
+}
+
 struct storm {
 	int fd;
 	unsigned int seed;
@@ -559,6 +612,7 @@ int main(void)
 	test_processes();
 	test_unprivileged();
 	test_cache_modes();
+	test_area_alias();
 	test_storm();
 	return tap_failed ? 1 : 0;
 }
