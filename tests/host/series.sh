@@ -7,6 +7,8 @@
 set -u
 
 mapfile -t pl < <(series_patches)
+check "patches/ and series are what 'scripts/series-dev gen' writes from linux/, driver/ and series.d/" \
+	"$TOP/scripts/series-dev" check
 check "series is not empty" test ${#pl[@]} -gt 0
 check_eq "series lists every patches/*.patch in order" \
 	"$(printf '%s\n' "${pl[@]}")" "$(cd "$TOP/patches" && ls *.patch)"

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bigphysarea - a large physically contiguous memory area reserved at boot
+ *
+ * Booting with "bigphysarea=64M" sets aside 64 MiB of RAM before the page
+ * allocator takes it; drivers then carve buffers out of it at run time,
+ * when the buddy allocator could no longer find that much contiguous memory.
+ * The area is in the kernel direct map, so virt_to_phys() works on every
+ * address handed out.
+ *
+ * Example, a capture driver allocating a 4 MiB frame buffer::
+ *
+ *	struct bigphys_buf buf;
+ *	int ret;
+ *
+ *	ret = bigphys_alloc(SZ_4M, SZ_64K, GFP_KERNEL | __GFP_ZERO,
+ *			    dev_name(dev), &buf);
+ *	if (ret)
+ *		return ret;
+ *	writel(bigphys_dma_addr(dev, &buf), regs + DMA_BASE);
+ *	...
+ *	bigphys_free(&buf);
+ *
+ * Drivers written for the classic bigphysarea patch keep working unchanged
+ * with bigphysarea_alloc_pages() and friends.
+ */
+#ifndef _LINUX_BIGPHYSAREA_H
+#define _LINUX_BIGPHYSAREA_H
+
+#include <linux/errno.h>
+#include <linux/types.h>
+
+struct device;
+
+/**
+ * struct bigphys_buf - a buffer allocated from the area
+ * @vaddr: kernel virtual address (in the direct map)
+ * @phys: physical address of the first byte
+ * @size: size in bytes, a multiple of PAGE_SIZE
+ */
+struct bigphys_buf {
+	void *vaddr;
+	phys_addr_t phys;
+	size_t size;
+};
+
+/**
+ * struct bigphys_stats - a snapshot of the area's state
+ * @base: physical base address of the area
+ * @size: size of the area in bytes
+ * @free: bytes not allocated
+ * @largest_free: size of the largest free block in bytes
+ * @largest_used: size of the largest allocation in bytes
+ * @nr_free_blocks: number of free blocks (holes between allocations)
+ * @nr_allocs: number of live allocations
+ */
+struct bigphys_stats {
+	phys_addr_t base;
+	size_t size;
+	size_t free;
+	size_t largest_free;
+	size_t largest_used;
+	unsigned long nr_free_blocks;
+	unsigned long nr_allocs;
+};
+
+#ifdef CONFIG_BIGPHYS_AREA
+
+/* Classic bigphysarea interface: counts and alignments are in pages. */
+void *bigphysarea_alloc_pages(int count, int align, int priority);
+void bigphysarea_free_pages(void *base);
+void *bigphysarea_alloc(int size);
+void bigphysarea_free(void *addr, int size);
+
+int bigphys_alloc(size_t size, size_t align, gfp_t gfp, const char *owner,
+		  struct bigphys_buf *buf);
+void bigphys_free(struct bigphys_buf *buf);
+dma_addr_t bigphys_dma_addr(struct device *dev, const struct bigphys_buf *buf);
+int bigphys_get_stats(struct bigphys_stats *stats);
+bool bigphys_contains(phys_addr_t phys, size_t size);
+
+#else /* !CONFIG_BIGPHYS_AREA */
+
+static inline int bigphys_alloc(size_t size, size_t align, gfp_t gfp,
+				const char *owner, struct bigphys_buf *buf)
+{
+	return -ENODEV;
+}
+
+static inline void bigphys_free(struct bigphys_buf *buf) { }
+
+static inline int bigphys_get_stats(struct bigphys_stats *stats)
+{
+	return -ENODEV;
+}
+
+static inline bool bigphys_contains(phys_addr_t phys, size_t size)
+{
+	return false;
+}
+
+#endif /* CONFIG_BIGPHYS_AREA */
+
+#endif /* _LINUX_BIGPHYSAREA_H */

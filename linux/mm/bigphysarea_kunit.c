@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit tests for the bigphysarea parameter parser and allocator. */
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/sizes.h>
+
+#include "bigphysarea.h"
+
+struct bigphys_parse_case {
+	const char *arg;
+	int ret;
+	u64 size;
+	u64 start;
+	u64 end;
+	bool fixed;
+	bool rounded;
+};
+
+#define OK(a, sz, st, en, fx, rd) { a, 0, sz, st, en, fx, rd }
+#define BAD(a, err) { a, err }
+
+static const struct bigphys_parse_case bigphys_parse_cases[] = {
+	/* Legacy page counts. */
+	OK("1024", 1024 * PAGE_SIZE, 0, 0, false, false),
+	OK("4096", 4096 * PAGE_SIZE, 0, 0, false, false),
+	OK("1", PAGE_SIZE, 0, 0, false, false),
+	OK("0x100", 256 * PAGE_SIZE, 0, 0, false, false),
+	OK("010", 8 * PAGE_SIZE, 0, 0, false, false),
+	/* Sizes in bytes. */
+	OK("16M", SZ_16M, 0, 0, false, false),
+	OK("16m", SZ_16M, 0, 0, false, false),
+	OK("64K", SZ_64K, 0, 0, false, false),
+	OK("1G", SZ_1G, 0, 0, false, false),
+	OK("1000K", 1000 * SZ_1K, 0, 0, false, false),
+	OK("1K", PAGE_SIZE, 0, 0, false, true),
+	OK("6K", PAGE_ALIGN(6 * SZ_1K), 0, 0, false, PAGE_SIZE > SZ_2K),
+	OK("15E", 15ULL << 60, 0, 0, false, false),
+	/* Placement. */
+	OK("64M@0-4G", SZ_64M, 0, SZ_4G, false, false),
+	OK("64M@-4G", SZ_64M, 0, SZ_4G, false, false),
+	OK("64M@0x40000000", SZ_64M, SZ_1G, 0, true, false),
+	OK("64M@1G", SZ_64M, SZ_1G, 0, true, false),
+	OK("16M@4097-1G", SZ_16M, 2 * PAGE_SIZE, SZ_1G, false, true),
+	OK("16M@0-1073741825", SZ_16M, 0, SZ_1G, false, true),
+	OK("4096@256M-2G", 4096 * PAGE_SIZE, SZ_256M, SZ_2G, false, false),
+	/* Malformed. */
+	BAD(NULL, -EINVAL),
+	BAD("", -EINVAL),
+	BAD("abc", -EINVAL),
+	BAD("0", -EINVAL),
+	BAD("0M", -EINVAL),
+	BAD("-5", -EINVAL),
+	BAD("0x", -EINVAL),
+	BAD("08", -EINVAL),
+	BAD("16M ", -EINVAL),
+	BAD("16Mx", -EINVAL),
+	BAD("1,2", -EINVAL),
+	BAD("16M@", -EINVAL),
+	BAD("16M@-", -EINVAL),
+	BAD("16M@16M-", -EINVAL),
+	BAD("16M@4097", -EINVAL),
+	BAD("16M@1G-1G", -EINVAL),
+	BAD("16M@2G-1G", -EINVAL),
+	BAD("16M@0-8M", -EINVAL),
+	BAD("16M@0-4G@0", -EINVAL),
+	BAD("16M@x", -EINVAL),
+	/* Overflow. */
+	BAD("18446744073709551616", -ERANGE),
+	BAD("99999999999999999999999", -ERANGE),
+	BAD("999999999999999999999999999999", -ERANGE),
+	BAD("17179869184G", -ERANGE),
+	BAD("16E", -ERANGE),
+	BAD("4503599627370496", -ERANGE),
+	BAD("16M@0xfffffffffffff000", -ERANGE),
+	BAD("16M@0-99999999999999999999999", -ERANGE),
+};
+
+static void bigphys_parse_case_desc(const struct bigphys_parse_case *c,
+				    char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->arg ?: "(null)");
+}
+
+KUNIT_ARRAY_PARAM(bigphys_parse, bigphys_parse_cases, bigphys_parse_case_desc);
+
+static void bigphys_parse_test(struct kunit *test)
+{
+	const struct bigphys_parse_case *c = test->param_value;
+	struct bigphys_param p;
+	const char *why = NULL;
+	int ret;
+
+	ret = bigphys_parse_param(c->arg, &p, &why);
+	KUNIT_ASSERT_EQ(test, ret, c->ret);
+	if (ret) {
+		KUNIT_EXPECT_NOT_NULL(test, why);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, p.size, c->size);
+	KUNIT_EXPECT_EQ(test, p.start, c->start);
+	KUNIT_EXPECT_EQ(test, p.end, c->end);
+	KUNIT_EXPECT_EQ(test, p.fixed, c->fixed);
+	KUNIT_EXPECT_EQ(test, p.rounded, c->rounded);
+}
+
+/* Allocator tests run on a private pool over 64 ordinary pages. */
+#define TEST_PAGES	64
+#define TEST_SIZE	(TEST_PAGES * PAGE_SIZE)
+
+static int bigphys_pool_test_init(struct kunit *test)
+{
+	struct bigphys_pool *pool;
+	void *mem;
+
+	pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	mem = alloc_pages_exact(TEST_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	KUNIT_ASSERT_EQ(test, bigphys_pool_init(pool, mem, virt_to_phys(mem),
+						TEST_SIZE), 0);
+	test->priv = pool;
+	return 0;
+}
+
+static void bigphys_pool_test_exit(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	void *mem;
+
+	if (!pool || !pool->gp)
+		return;
+	mem = (void *)pool->vbase;
+	bigphys_pool_destroy(pool);
+	free_pages_exact(mem, TEST_SIZE);
+}
+
+static void expect_stats(struct kunit *test, struct bigphys_pool *pool,
+			 size_t free, unsigned long nr_allocs,
+			 unsigned long nr_free_blocks, size_t largest_free)
+{
+	struct bigphys_stats st;
+
+	bigphys_pool_stats(pool, &st);
+	KUNIT_EXPECT_EQ(test, st.size, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, st.free, free);
+	KUNIT_EXPECT_EQ(test, st.nr_allocs, nr_allocs);
+	KUNIT_EXPECT_EQ(test, st.nr_free_blocks, nr_free_blocks);
+	KUNIT_EXPECT_EQ(test, st.largest_free, largest_free);
+}
+
+static void bigphys_alloc_free_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	char *a, *b;
+
+	expect_stats(test, pool, TEST_SIZE, 0, 1, TEST_SIZE);
+
+	a = bigphys_pool_alloc(pool, 1, 0, GFP_KERNEL, "a");
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(a));
+	b = bigphys_pool_alloc(pool, 3 * PAGE_SIZE, 0, GFP_KERNEL, "b");
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_TRUE(test, b >= a + PAGE_SIZE || b + 3 * PAGE_SIZE <= a);
+	expect_stats(test, pool, TEST_SIZE - 4 * PAGE_SIZE, 2, 1,
+		     TEST_SIZE - 4 * PAGE_SIZE);
+
+	/* The memory is the pool's and is usable. */
+	memset(b, 0x5a, 3 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, virt_to_phys(b) - pool->pbase,
+			(phys_addr_t)((unsigned long)b - pool->vbase));
+
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), 0);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, b, NULL), 0);
+	expect_stats(test, pool, TEST_SIZE, 0, 1, TEST_SIZE);
+
+	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, 0, 0, GFP_KERNEL, "z"));
+}
+
+static void bigphys_zero_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	unsigned char *p;
+	size_t i, nonzero = 0;
+
+	p = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL, "dirty");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 0xa5, TEST_SIZE);
+	bigphys_pool_free(pool, p, NULL);
+
+	p = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL | __GFP_ZERO, "z");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < TEST_SIZE; i++)
+		nonzero += p[i] != 0;
+	KUNIT_EXPECT_EQ(test, nonzero, 0);
+	bigphys_pool_free(pool, p, NULL);
+}
+
+static void bigphys_legacy_align_test(struct kunit *test)
+{
+	static const unsigned long aligns[] = { 0, 1, 2, 3, 5, 7, 8, 13, 16 };
+	struct bigphys_pool *pool = test->priv;
+	unsigned long pfn;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(aligns); i++) {
+		void *p = bigphys_pool_alloc(pool, 2 * PAGE_SIZE, aligns[i],
+					     GFP_KERNEL, "align");
+
+		KUNIT_ASSERT_NOT_NULL_MSG(test, p, "align %lu", aligns[i]);
+		pfn = PHYS_PFN(virt_to_phys(p));
+		KUNIT_EXPECT_EQ_MSG(test, pfn % (aligns[i] ?: 1), 0,
+				    "align %lu", aligns[i]);
+	}
+	/* An alignment no page of the pool satisfies cannot be met. */
+	pfn = PHYS_PFN(pool->pbase);
+	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, PAGE_SIZE,
+						   pfn + TEST_PAGES + 1,
+						   GFP_KERNEL, "x"));
+}
+
+static void bigphys_exhaustion_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	int n = 0;
+
+	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, TEST_SIZE + PAGE_SIZE,
+						   0, GFP_KERNEL, "big"));
+	while (bigphys_pool_alloc(pool, PAGE_SIZE, 0, GFP_KERNEL, "one"))
+		n++;
+	KUNIT_EXPECT_EQ(test, n, TEST_PAGES);
+	expect_stats(test, pool, 0, TEST_PAGES, 0, 0);
+	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, PAGE_SIZE, 0,
+						   GFP_ATOMIC, "more"));
+}
+
+static void bigphys_coalesce_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	const size_t blk = TEST_SIZE / 8;
+	char *b[8], *big;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		b[i] = bigphys_pool_alloc(pool, blk, 0, GFP_KERNEL, "blk");
+		KUNIT_ASSERT_NOT_NULL(test, b[i]);
+	}
+	for (i = 0; i < 8; i += 2)
+		bigphys_pool_free(pool, b[i], NULL);
+	expect_stats(test, pool, 4 * blk, 4, 4, blk);
+	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, 2 * blk, 0,
+						   GFP_KERNEL, "frag"));
+
+	/* Freeing b[1] joins b[0..2] into one block. */
+	bigphys_pool_free(pool, b[1], NULL);
+	expect_stats(test, pool, 5 * blk, 3, 3, 3 * blk);
+	big = bigphys_pool_alloc(pool, 3 * blk, 0, GFP_KERNEL, "big");
+	KUNIT_EXPECT_PTR_EQ(test, big, b[0]);
+	bigphys_pool_free(pool, big, NULL);
+
+	for (i = 3; i < 8; i += 2)
+		bigphys_pool_free(pool, b[i], NULL);
+	expect_stats(test, pool, TEST_SIZE, 0, 1, TEST_SIZE);
+}
+
+static void bigphys_bad_free_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	char *a, *b;
+	size_t size = 0;
+
+	a = bigphys_pool_alloc(pool, 2 * PAGE_SIZE, 0, GFP_KERNEL, "a");
+	b = bigphys_pool_alloc(pool, 2 * PAGE_SIZE, 0, GFP_KERNEL, "b");
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, &size), 0);
+	KUNIT_EXPECT_EQ(test, size, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, b + PAGE_SIZE, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, (void *)pool->vbase +
+						 TEST_SIZE, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pool->bad_frees, 4);
+	/* b is intact and still allocated. */
+	expect_stats(test, pool, TEST_SIZE - 2 * PAGE_SIZE, 1, 2,
+		     TEST_SIZE - 2 * PAGE_SIZE - ((unsigned long)b - pool->vbase));
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, b, NULL), 0);
+	expect_stats(test, pool, TEST_SIZE, 0, 1, TEST_SIZE);
+}
+
+static void bigphys_atomic_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	unsigned long flags;
+	void *p;
+	int ret;
+
+	local_irq_save(flags);
+	p = bigphys_pool_alloc(pool, 4 * PAGE_SIZE, 2, GFP_ATOMIC, "atomic");
+	ret = p ? bigphys_pool_free(pool, p, NULL) : -ENOMEM;
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+}
+
+struct bigphys_stress {
+	struct bigphys_pool *pool;
+	struct completion done;
+	unsigned int id;
+	unsigned long errors;
+};
+
+/* Allocate, fill with our id, check nobody else wrote into it, free. */
+static int bigphys_stress_thread(void *data)
+{
+	struct bigphys_stress *s = data;
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		size_t size = (1 + get_random_u32_below(4)) * PAGE_SIZE;
+		u32 *p = bigphys_pool_alloc(s->pool, size,
+					    get_random_u32_below(4),
+					    GFP_KERNEL, "stress");
+		size_t j;
+
+		if (!p)
+			continue;
+		for (j = 0; j < size / sizeof(*p); j++)
+			p[j] = s->id;
+		cond_resched();
+		for (j = 0; j < size / sizeof(*p); j++)
+			s->errors += p[j] != s->id;
+		if (bigphys_pool_free(s->pool, p, NULL))
+			s->errors++;
+	}
+	complete(&s->done);
+	return 0;
+}
+
+static void bigphys_concurrency_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	struct bigphys_stress s[4];
+	struct task_struct *t;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(s); i++) {
+		s[i] = (struct bigphys_stress){ .pool = pool, .id = i + 1 };
+		init_completion(&s[i].done);
+		t = kthread_run(bigphys_stress_thread, &s[i], "bigphys-kunit/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < ARRAY_SIZE(s); i++) {
+		wait_for_completion(&s[i].done);
+		KUNIT_EXPECT_EQ(test, s[i].errors, 0);
+	}
+	expect_stats(test, pool, TEST_SIZE, 0, 1, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, pool->bad_frees, 0);
+}
+
+/* The classic interface takes the GFP mask as an int. */
+#define LEGACY_GFP_KERNEL	((__force int)GFP_KERNEL)
+
+/* The exported interfaces on the boot area, when one was reserved. */
+static void bigphys_boot_area_test(struct kunit *test)
+{
+	struct bigphys_stats before, after;
+	struct bigphys_buf buf;
+	void *p;
+
+	if (bigphys_get_stats(&before))
+		kunit_skip(test, "booted without bigphysarea=");
+	if (before.largest_free < SZ_256K)
+		kunit_skip(test, "less than 256 KiB of the area free");
+
+	p = bigphysarea_alloc_pages(3, 3, LEGACY_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, PHYS_PFN(virt_to_phys(p)) % 3, 0);
+	KUNIT_EXPECT_TRUE(test, bigphys_contains(virt_to_phys(p), 3 * PAGE_SIZE));
+	bigphysarea_free_pages(p);
+
+	KUNIT_EXPECT_NULL(test, bigphysarea_alloc_pages(0, 0, LEGACY_GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, bigphysarea_alloc_pages(-1, 0, LEGACY_GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, bigphysarea_alloc_pages(1, -1, LEGACY_GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, bigphysarea_alloc(0));
+
+	p = bigphysarea_alloc(PAGE_SIZE + 1);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	bigphysarea_free(p, PAGE_SIZE + 1);
+
+	KUNIT_EXPECT_EQ(test, bigphys_alloc(0, 0, GFP_KERNEL, "t", &buf), -EINVAL);
+	KUNIT_EXPECT_EQ(test, bigphys_alloc(PAGE_SIZE, 3 * PAGE_SIZE, GFP_KERNEL,
+					    "t", &buf), -EINVAL);
+	KUNIT_EXPECT_EQ(test, bigphys_alloc(before.size + 1, 0, GFP_KERNEL,
+					    "t", &buf), -ENOMEM);
+	KUNIT_ASSERT_EQ(test, bigphys_alloc(SZ_64K + 1, SZ_64K, GFP_KERNEL,
+					    "t", &buf), 0);
+	KUNIT_EXPECT_EQ(test, buf.size, SZ_64K + PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(buf.phys, SZ_64K));
+	KUNIT_EXPECT_EQ(test, buf.phys, virt_to_phys(buf.vaddr));
+	bigphys_free(&buf);
+	KUNIT_EXPECT_NULL(test, buf.vaddr);
+	bigphys_free(&buf);		/* a cleared buffer is ignored */
+
+	KUNIT_ASSERT_EQ(test, bigphys_get_stats(&after), 0);
+	KUNIT_EXPECT_EQ(test, after.free, before.free);
+	KUNIT_EXPECT_EQ(test, after.nr_allocs, before.nr_allocs);
+}
+
+static struct kunit_case bigphys_parse_test_cases[] = {
+	KUNIT_CASE_PARAM(bigphys_parse_test, bigphys_parse_gen_params),
+	{}
+};
+
+static struct kunit_suite bigphys_parse_test_suite = {
+	.name = "bigphysarea_param",
+	.test_cases = bigphys_parse_test_cases,
+};
+
+static struct kunit_case bigphys_pool_test_cases[] = {
+	KUNIT_CASE(bigphys_alloc_free_test),
+	KUNIT_CASE(bigphys_zero_test),
+	KUNIT_CASE(bigphys_legacy_align_test),
+	KUNIT_CASE(bigphys_exhaustion_test),
+	KUNIT_CASE(bigphys_coalesce_test),
+	KUNIT_CASE(bigphys_bad_free_test),
+	KUNIT_CASE(bigphys_atomic_test),
+	KUNIT_CASE(bigphys_concurrency_test),
+	KUNIT_CASE(bigphys_boot_area_test),
+	{}
+};
+
+static struct kunit_suite bigphys_pool_test_suite = {
+	.name = "bigphysarea_pool",
+	.init = bigphys_pool_test_init,
+	.exit = bigphys_pool_test_exit,
+	.test_cases = bigphys_pool_test_cases,
+};
+
+kunit_test_suites(&bigphys_parse_test_suite, &bigphys_pool_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for bigphysarea");
+MODULE_LICENSE("GPL");

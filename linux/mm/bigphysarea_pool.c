@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/* bigphysarea: page-granular allocator over one contiguous range. */
+
+#define pr_fmt(fmt) "bigphysarea: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/genalloc.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "bigphysarea.h"
+
+/**
+ * struct bigphys_align - placement rule for one allocation
+ * @pages: the first page frame number must be a multiple of this
+ * @base_pfn: page frame number of the pool's first page
+ */
+struct bigphys_align {
+	unsigned long pages;
+	unsigned long base_pfn;
+};
+
+/*
+ * genalloc algorithm: first fit whose physical page frame number is a
+ * multiple of @data->pages. Unlike gen_pool_first_fit_align() the alignment
+ * need not be a power of two, as with the classic bigphysarea patch.
+ */
+static unsigned long bigphys_first_fit(unsigned long *map, unsigned long size,
+				       unsigned long start, unsigned int nr,
+				       void *data, struct gen_pool *gp,
+				       unsigned long start_addr)
+{
+	const struct bigphys_align *a = data;
+	unsigned long pos = start, rem;
+
+	for (;;) {
+		rem = (a->base_pfn + pos) % a->pages;
+		if (rem)
+			pos += a->pages - rem;
+		if (pos >= size)
+			return size;
+		pos = bitmap_find_next_zero_area(map, size, pos, nr, 0);
+		if (pos >= size)
+			return size;
+		if (!((a->base_pfn + pos) % a->pages))
+			return pos;
+	}
+}
+
+/**
+ * bigphys_pool_init() - set up an allocator over a contiguous range
+ * @pool: the pool to initialise
+ * @vaddr: kernel virtual address of the range, page aligned
+ * @phys: physical address of the range
+ * @size: size of the range in bytes, a multiple of PAGE_SIZE
+ *
+ * Return: 0 or a negative errno.
+ */
+int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
+		      phys_addr_t phys, size_t size)
+{
+	int ret;
+
+	memset(pool, 0, sizeof(*pool));
+	pool->gp = gen_pool_create(PAGE_SHIFT, NUMA_NO_NODE);
+	if (!pool->gp)
+		return -ENOMEM;
+	ret = gen_pool_add_virt(pool->gp, (unsigned long)vaddr, phys, size,
+				NUMA_NO_NODE);
+	if (ret) {
+		gen_pool_destroy(pool->gp);
+		return ret;
+	}
+	spin_lock_init(&pool->lock);
+	pool->allocs = RB_ROOT;
+	pool->vbase = (unsigned long)vaddr;
+	pool->pbase = phys;
+	pool->size = size;
+	return 0;
+}
+
+/**
+ * bigphys_pool_destroy() - tear down a pool, releasing what is still allocated
+ * @pool: the pool
+ */
+void bigphys_pool_destroy(struct bigphys_pool *pool)
+{
+	struct bigphys_alloc *ba, *tmp;
+
+	rbtree_postorder_for_each_entry_safe(ba, tmp, &pool->allocs, node) {
+		gen_pool_free(pool->gp, ba->addr, ba->size);
+		kfree(ba);
+	}
+	pool->allocs = RB_ROOT;
+	gen_pool_destroy(pool->gp);
+	pool->gp = NULL;
+}
+
+static void bigphys_insert(struct bigphys_pool *pool, struct bigphys_alloc *new)
+{
+	struct rb_node **link = &pool->allocs.rb_node, *parent = NULL;
+
+	while (*link) {
+		struct bigphys_alloc *ba = rb_entry(*link, struct bigphys_alloc, node);
+
+		parent = *link;
+		link = new->addr < ba->addr ? &parent->rb_left : &parent->rb_right;
+	}
+	rb_link_node(&new->node, parent, link);
+	rb_insert_color(&new->node, &pool->allocs);
+}
+
+static struct bigphys_alloc *bigphys_lookup(struct bigphys_pool *pool,
+					    unsigned long addr)
+{
+	struct rb_node *node = pool->allocs.rb_node;
+
+	while (node) {
+		struct bigphys_alloc *ba = rb_entry(node, struct bigphys_alloc, node);
+
+		if (addr == ba->addr)
+			return ba;
+		node = addr < ba->addr ? node->rb_left : node->rb_right;
+	}
+	return NULL;
+}
+
+/**
+ * bigphys_pool_alloc() - allocate whole pages from a pool
+ * @pool: the pool
+ * @size: bytes, rounded up to whole pages
+ * @align_pages: the physical page frame number of the result is a multiple
+ *	of this; any value, 0 and 1 meaning page alignment
+ * @gfp: GFP_KERNEL or GFP_ATOMIC for the bookkeeping; __GFP_ZERO zeroes
+ * @owner: name recorded for statistics (copied)
+ *
+ * Context: any context if @gfp does not allow sleeping.
+ * Return: the kernel virtual address, or NULL.
+ */
+void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
+			 unsigned long align_pages, gfp_t gfp,
+			 const char *owner)
+{
+	struct bigphys_align align = {
+		.pages = align_pages ?: 1,
+		.base_pfn = PHYS_PFN(pool->pbase),
+	};
+	struct bigphys_alloc *ba;
+	unsigned long addr, flags;
+
+	if (!size || size > pool->size)
+		return NULL;
+	size = PAGE_ALIGN(size);
+
+	ba = kmalloc(sizeof(*ba), gfp & ~(GFP_ZONEMASK | __GFP_ZERO));
+	if (!ba)
+		return NULL;
+	ba->size = size;
+	strscpy(ba->owner, owner ?: "unknown", sizeof(ba->owner));
+
+	spin_lock_irqsave(&pool->lock, flags);
+	addr = gen_pool_alloc_algo(pool->gp, size, bigphys_first_fit, &align);
+	if (addr) {
+		ba->addr = addr;
+		bigphys_insert(pool, ba);
+		pool->used += size;
+		pool->nr_allocs++;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+
+	if (!addr) {
+		kfree(ba);
+		return NULL;
+	}
+	if (gfp & __GFP_ZERO)
+		memset((void *)addr, 0, size);
+	return (void *)addr;
+}
+
+/**
+ * bigphys_pool_free() - return an allocation to its pool
+ * @pool: the pool
+ * @vaddr: address returned by bigphys_pool_alloc()
+ * @size: if not NULL, set to the size that was freed
+ *
+ * Anything but the start of a live allocation is counted in
+ * @pool->bad_frees and reported once; the pool is left untouched.
+ *
+ * Context: any context.
+ * Return: 0, or -EINVAL for an invalid or double free.
+ */
+int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
+{
+	struct bigphys_alloc *ba;
+	unsigned long flags;
+	bool first_bad = false;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	ba = bigphys_lookup(pool, (unsigned long)vaddr);
+	if (ba) {
+		rb_erase(&ba->node, &pool->allocs);
+		gen_pool_free(pool->gp, ba->addr, ba->size);
+		pool->used -= ba->size;
+		pool->nr_allocs--;
+	} else {
+		first_bad = !pool->bad_frees++;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+
+	if (!ba) {
+		if (first_bad) {
+			pr_warn("invalid or double free of %p ignored\n", vaddr);
+			dump_stack();
+		}
+		return -EINVAL;
+	}
+	if (size)
+		*size = ba->size;
+	kfree(ba);
+	return 0;
+}
+
+static void bigphys_count_hole(struct bigphys_stats *st, size_t hole)
+{
+	if (!hole)
+		return;
+	st->nr_free_blocks++;
+	st->largest_free = max(st->largest_free, hole);
+}
+
+/**
+ * bigphys_pool_stats() - take a snapshot of a pool's state
+ * @pool: the pool
+ * @st: filled in
+ *
+ * Free blocks are the holes between allocations, so freed neighbours
+ * show up coalesced, as genalloc's bitmap has them.
+ */
+void bigphys_pool_stats(struct bigphys_pool *pool, struct bigphys_stats *st)
+{
+	unsigned long next = pool->vbase, flags;
+	struct bigphys_alloc *ba;
+	struct rb_node *node;
+
+	memset(st, 0, sizeof(*st));
+	st->base = pool->pbase;
+	st->size = pool->size;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	for (node = rb_first(&pool->allocs); node; node = rb_next(node)) {
+		ba = rb_entry(node, struct bigphys_alloc, node);
+		bigphys_count_hole(st, ba->addr - next);
+		st->largest_used = max(st->largest_used, ba->size);
+		next = ba->addr + ba->size;
+	}
+	bigphys_count_hole(st, pool->vbase + pool->size - next);
+	st->free = pool->size - pool->used;
+	st->nr_allocs = pool->nr_allocs;
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
