@@ -3,20 +3,14 @@
 
 #define pr_fmt(fmt) "bigphysarea: " fmt
 
-#include <linux/bigphysarea.h>
 #include <linux/ctype.h>
-#include <linux/dma-direct.h>
-#include <linux/export.h>
 #include <linux/init.h>
-#include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/kernel.h>
+#include <linux/kmemleak.h>
 #include <linux/kstrtox.h>
-#include <linux/log2.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
-#include <linux/proc_fs.h>
-#include <linux/seq_file.h>
 #include <linux/string.h>
 
 #include "internal.h"
@@ -29,10 +23,6 @@ static bool bigphys_param_seen __initdata;
 /* The reservation, fixed once made; bigphys_size == 0 means no area. */
 static phys_addr_t bigphys_base __ro_after_init;
 static size_t bigphys_size __ro_after_init;
-
-/* The allocator over the area; usable once bigphys_ready is set. */
-static struct bigphys_pool bigphys_pool;
-static bool bigphys_ready __ro_after_init;
 
 static struct resource bigphys_resource = {
 	.name	= "Bigphysarea",
@@ -162,6 +152,10 @@ int bigphys_parse_param(const char *arg, struct bigphys_param *p,
 		*why = "unexpected characters";
 		return -EINVAL;
 	}
+	if (p->start > PHYS_ADDR_MAX || (have_end && p->end && p->end - 1 > PHYS_ADDR_MAX)) {
+		*why = "placement is above the physical address limit";
+		return -ERANGE;
+	}
 
 	if (have_start && !have_end) {
 		p->fixed = true;
@@ -233,6 +227,8 @@ static phys_addr_t __init bigphys_reserve_fixed(const struct bigphys_param *p,
 
 	if (!memblock_is_region_memory(p->start, p->size))
 		why = "it is not all RAM";
+	else if (!memblock_is_map_memory(p->start))
+		why = "it is marked no-map (firmware or device tree)";
 	else if (p->start + p->size > limit)
 		why = "it is not in the kernel direct map";
 	else if (memblock_is_region_reserved(p->start, p->size))
@@ -245,6 +241,8 @@ static phys_addr_t __init bigphys_reserve_fixed(const struct bigphys_param *p,
 		       p->size >> 10, p->start, why);
 		return 0;
 	}
+	/* As memblock_phys_alloc_range() does: usable in TDX/SNP guests. */
+	accept_memory(p->start, p->size);
 	return p->start;
 }
 
@@ -259,9 +257,13 @@ static phys_addr_t __init bigphys_reserve_range(const struct bigphys_param *p,
 		base = memblock_phys_alloc_range(p->size, PMD_SIZE, p->start, end);
 	if (!base)
 		base = memblock_phys_alloc_range(p->size, PAGE_SIZE, p->start, end);
-	if (!base)
+	if (!base) {
 		pr_err("cannot reserve %llu KiB in [%#llx-%#llx]: not enough free contiguous memory; no area reserved\n",
 		       p->size >> 10, p->start, (u64)end - 1);
+		return 0;
+	}
+	/* GiBs of DMA data and uncached pages: kmemleak must not scan them. */
+	kmemleak_ignore_phys(base);
 	return base;
 }
 
@@ -295,218 +297,28 @@ void __init bigphysarea_reserve(void)
 }
 
 /**
- * bigphysarea_alloc_pages() - allocate pages from the area (classic interface)
- * @count: number of pages
- * @align: alignment in pages, any positive value; 0 means one page. The
- *	physical address of the result is a multiple of @align pages.
- * @priority: GFP flags: GFP_KERNEL, or GFP_ATOMIC in atomic context
+ * bigphys_reserved() - where the boot-time reservation is
+ * @base: set to its physical base address
+ * @size: set to its size in bytes
  *
- * Context: any context with GFP_ATOMIC.
- * Return: the kernel virtual address of the first page, or NULL if there is
- * no area, the arguments are invalid or no such block is free.
+ * Return: true if an area was reserved.
  */
-void *bigphysarea_alloc_pages(int count, int align, int priority)
+bool bigphys_reserved(phys_addr_t *base, size_t *size)
 {
-	char owner[BIGPHYS_OWNER_LEN];
-
-	if (!bigphys_ready || count <= 0 || align < 0)
-		return NULL;
-	snprintf(owner, sizeof(owner), "%ps", __builtin_return_address(0));
-	return bigphys_pool_alloc(&bigphys_pool, (size_t)count << PAGE_SHIFT,
-				  align, (__force gfp_t)priority, owner);
-}
-EXPORT_SYMBOL(bigphysarea_alloc_pages);
-
-/**
- * bigphysarea_free_pages() - free pages from bigphysarea_alloc_pages()
- * @base: the address returned by bigphysarea_alloc_pages(); NULL is ignored
- *
- * An address that is not the start of a live allocation is reported once
- * and otherwise ignored.
- *
- * Context: any context.
- */
-void bigphysarea_free_pages(void *base)
-{
-	if (base && bigphys_ready)
-		bigphys_pool_free(&bigphys_pool, base, NULL);
-}
-EXPORT_SYMBOL(bigphysarea_free_pages);
-
-/**
- * bigphysarea_alloc() - allocate bytes from the area (classic interface)
- * @size: size in bytes, rounded up to whole pages
- *
- * Context: process context; may sleep.
- * Return: a page aligned kernel virtual address, or NULL.
- */
-void *bigphysarea_alloc(int size)
-{
-	char owner[BIGPHYS_OWNER_LEN];
-
-	if (!bigphys_ready || size <= 0)
-		return NULL;
-	snprintf(owner, sizeof(owner), "%ps", __builtin_return_address(0));
-	return bigphys_pool_alloc(&bigphys_pool, size, 1, GFP_KERNEL, owner);
-}
-EXPORT_SYMBOL(bigphysarea_alloc);
-
-/**
- * bigphysarea_free() - free memory from bigphysarea_alloc()
- * @addr: the address returned by bigphysarea_alloc(); NULL is ignored
- * @size: ignored; the whole allocation is freed, as in the classic patch
- *
- * Context: any context.
- */
-void bigphysarea_free(void *addr, int size)
-{
-	bigphysarea_free_pages(addr);
-}
-EXPORT_SYMBOL(bigphysarea_free);
-
-/**
- * bigphys_alloc() - allocate a physically contiguous buffer from the area
- * @size: size in bytes, rounded up to whole pages
- * @align: alignment of the physical address in bytes, a power of two;
- *	0 means PAGE_SIZE
- * @gfp: GFP_KERNEL or GFP_ATOMIC; add __GFP_ZERO to get zeroed memory
- * @owner: name shown in the statistics, e.g. dev_name(dev) (copied)
- * @buf: filled in on success
- *
- * Context: any context with GFP_ATOMIC (zeroing large buffers takes time).
- * Return: 0, -ENODEV if no area was reserved, -EINVAL for a zero size or a
- * bad alignment, -ENOMEM if no suitable block is free.
- */
-int bigphys_alloc(size_t size, size_t align, gfp_t gfp, const char *owner,
-		  struct bigphys_buf *buf)
-{
-	void *vaddr;
-
-	if (!bigphys_ready)
-		return -ENODEV;
-	if (!size || (align && !is_power_of_2(align)))
-		return -EINVAL;
-	if (size > bigphys_pool.size || align > bigphys_pool.size)
-		return -ENOMEM;
-
-	vaddr = bigphys_pool_alloc(&bigphys_pool, size, align >> PAGE_SHIFT,
-				   gfp, owner);
-	if (!vaddr)
-		return -ENOMEM;
-	buf->vaddr = vaddr;
-	buf->phys = virt_to_phys(vaddr);
-	buf->size = PAGE_ALIGN(size);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(bigphys_alloc);
-
-/**
- * bigphys_free() - free a buffer from bigphys_alloc()
- * @buf: the buffer; @buf->vaddr is cleared. A cleared buffer is ignored.
- *
- * Context: any context.
- */
-void bigphys_free(struct bigphys_buf *buf)
-{
-	if (!buf || !buf->vaddr || !bigphys_ready)
-		return;
-	bigphys_pool_free(&bigphys_pool, buf->vaddr, NULL);
-	buf->vaddr = NULL;
-}
-EXPORT_SYMBOL_GPL(bigphys_free);
-
-/**
- * bigphys_dma_addr() - the address a device uses to reach a buffer
- * @dev: the device doing DMA
- * @buf: a buffer from bigphys_alloc()
- *
- * For devices that reach memory without an IOMMU translating for them,
- * which is what the area is for. Devices behind an IOMMU should use
- * dma_map_page() on virt_to_page(@buf->vaddr) instead.
- *
- * Return: the bus address of @buf's first byte as seen by @dev.
- */
-dma_addr_t bigphys_dma_addr(struct device *dev, const struct bigphys_buf *buf)
-{
-	return phys_to_dma(dev, buf->phys);
-}
-EXPORT_SYMBOL_GPL(bigphys_dma_addr);
-
-/**
- * bigphys_get_stats() - report the area's size and use
- * @stats: filled in on success
- *
- * Return: 0, or -ENODEV if no area was reserved.
- */
-int bigphys_get_stats(struct bigphys_stats *stats)
-{
-	if (!bigphys_ready)
-		return -ENODEV;
-	bigphys_pool_stats(&bigphys_pool, stats);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(bigphys_get_stats);
-
-/**
- * bigphys_contains() - whether a physical range lies within the area
- * @phys: physical start address
- * @size: length in bytes
- *
- * Return: true if [@phys, @phys + @size) is inside the area.
- */
-bool bigphys_contains(phys_addr_t phys, size_t size)
-{
-	return bigphys_ready && phys >= bigphys_base &&
-	       size <= bigphys_size && phys - bigphys_base <= bigphys_size - size;
-}
-EXPORT_SYMBOL_GPL(bigphys_contains);
-
-/* The pool over the boot area for debugfs, or NULL if there is none. */
-struct bigphys_pool *bigphys_boot_pool(void)
-{
-	return bigphys_ready ? &bigphys_pool : NULL;
+	*base = bigphys_base;
+	*size = bigphys_size;
+	return bigphys_size;
 }
 
-/* /proc/bigphysarea, in the format of the classic patch. */
-static int bigphys_proc_show(struct seq_file *m, void *v)
+/* Publish the area in /proc/iomem. */
+static int __init bigphysarea_iomem_init(void)
 {
-	struct bigphys_stats st;
-
-	if (bigphys_get_stats(&st)) {
-		seq_puts(m, "No big physical area allocated!\n");
-		return 0;
-	}
-	seq_printf(m, "Big physical area, size %zu kB\n", st.size >> 10);
-	seq_puts(m, "                       free list:             used list:\n");
-	seq_printf(m, "number of blocks:      %8lu               %8lu\n",
-		   st.nr_free_blocks, st.nr_allocs);
-	seq_printf(m, "size of largest block: %8zu kB            %8zu kB\n",
-		   st.largest_free >> 10, st.largest_used >> 10);
-	seq_printf(m, "total:                 %8zu kB            %8zu kB\n",
-		   st.free >> 10, (st.size - st.free) >> 10);
-	return 0;
-}
-
-static int __init bigphysarea_init(void)
-{
-	int ret;
-
-	proc_create_single("bigphysarea", 0444, NULL, bigphys_proc_show);
 	if (!bigphys_size)
 		return 0;
-
 	bigphys_resource.start = bigphys_base;
 	bigphys_resource.end = bigphys_base + bigphys_size - 1;
 	if (insert_resource(&iomem_resource, &bigphys_resource))
 		pr_warn("cannot register the area in /proc/iomem\n");
-
-	ret = bigphys_pool_init(&bigphys_pool, phys_to_virt(bigphys_base),
-				bigphys_base, bigphys_size);
-	if (ret) {
-		pr_err("cannot set up the allocator (%d); area unused\n", ret);
-		return ret;
-	}
-	bigphys_ready = true;
 	return 0;
 }
-core_initcall(bigphysarea_init);
+core_initcall(bigphysarea_iomem_init);

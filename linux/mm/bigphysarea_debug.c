@@ -5,28 +5,81 @@
 #include <linux/init.h>
 #include <linux/seq_file.h>
 
-#include "bigphysarea.h"
+#include "bigphysarea_pool.h"
 
-/* One line per allocation: physical range, size and owner, by address. */
-static int bigphys_allocations_show(struct seq_file *m, void *v)
+/*
+ * One line per allocation: physical range, size, owner and whether it is
+ * held by page references, by address. Each record is copied out under
+ * the pool lock on its own, so a long listing never holds the lock.
+ */
+struct bigphys_dbg_iter {
+	struct bigphys_pool *pool;
+	phys_addr_t cursor;
+	struct bigphys_alloc_info info;
+};
+
+static void *bigphys_dbg_fetch(struct bigphys_dbg_iter *it)
 {
-	struct bigphys_pool *pool = m->private;
-	struct bigphys_alloc *ba;
-	struct rb_node *node;
-	unsigned long flags;
-	phys_addr_t start;
+	return bigphys_pool_next(it->pool, it->cursor, &it->info) ? it : NULL;
+}
 
-	spin_lock_irqsave(&pool->lock, flags);
-	for (node = rb_first(&pool->allocs); node; node = rb_next(node)) {
-		ba = rb_entry(node, struct bigphys_alloc, node);
-		start = pool->pbase + (ba->addr - pool->vbase);
-		seq_printf(m, "%pa-%#llx %10zu kB %s\n", &start,
-			   (u64)start + ba->size - 1, ba->size >> 10, ba->owner);
-	}
-	spin_unlock_irqrestore(&pool->lock, flags);
+static void *bigphys_dbg_start(struct seq_file *m, loff_t *pos)
+{
+	struct bigphys_dbg_iter *it = m->private;
+
+	if (!*pos)
+		it->cursor = 0;
+	return bigphys_dbg_fetch(it);
+}
+
+static void *bigphys_dbg_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct bigphys_dbg_iter *it = v;
+
+	++*pos;
+	it->cursor = it->info.phys + it->info.size;
+	return bigphys_dbg_fetch(it);
+}
+
+static void bigphys_dbg_stop(struct seq_file *m, void *v)
+{
+}
+
+static int bigphys_dbg_show(struct seq_file *m, void *v)
+{
+	struct bigphys_dbg_iter *it = v;
+
+	seq_printf(m, "%pa-%#llx %10zu kB %s%s\n", &it->info.phys,
+		   (u64)it->info.phys + it->info.size - 1, it->info.size >> 10,
+		   it->info.owner, it->info.held ? " (held: pages still referenced)" : "");
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(bigphys_allocations);
+
+static const struct seq_operations bigphys_allocations_sops = {
+	.start	= bigphys_dbg_start,
+	.next	= bigphys_dbg_next,
+	.stop	= bigphys_dbg_stop,
+	.show	= bigphys_dbg_show,
+};
+
+static int bigphys_allocations_open(struct inode *inode, struct file *file)
+{
+	struct bigphys_dbg_iter *it;
+
+	it = __seq_open_private(file, &bigphys_allocations_sops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->pool = inode->i_private;
+	return 0;
+}
+
+static const struct file_operations bigphys_allocations_fops = {
+	.owner		= THIS_MODULE,
+	.open		= bigphys_allocations_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= seq_release_private,
+};
 
 static int bigphys_bad_frees_get(void *data, u64 *val)
 {

@@ -3,6 +3,7 @@
 
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/kthread.h>
@@ -11,6 +12,7 @@
 #include <linux/sizes.h>
 
 #include "bigphysarea.h"
+#include "bigphysarea_pool.h"
 
 struct bigphys_parse_case {
 	const char *arg;
@@ -412,6 +414,79 @@ static void bigphys_boot_area_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after.nr_allocs, before.nr_allocs);
 }
 
+/*
+ * A freed allocation whose page still carries a reference (a pin, a pipe
+ * buffer) is held: not free, not reusable, not freeable twice, and
+ * returned once the reference is gone.
+ */
+static void bigphys_held_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	struct bigphys_stats st;
+	struct page *page;
+	char *a, *b;
+
+	pool->track_refs = true;
+	a = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL, "pinned");
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	memset(a, 'A', TEST_SIZE);
+	page = virt_to_page(a + 5 * PAGE_SIZE);
+	get_page(page);
+
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), 0);
+	bigphys_pool_stats(pool, &st);
+	KUNIT_EXPECT_EQ(test, st.held, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, st.nr_held, 1);
+	KUNIT_EXPECT_EQ(test, st.free, 0);
+	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, PAGE_SIZE, 0,
+						   GFP_KERNEL, "next"));
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), -EINVAL);
+
+	/* Still referenced: a scan keeps it, the data stays the owner's. */
+	bigphys_pool_reclaim(pool);
+	bigphys_pool_stats(pool, &st);
+	KUNIT_EXPECT_EQ(test, st.held, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, a[5 * PAGE_SIZE], 'A');
+
+	put_page(page);
+	bigphys_pool_reclaim(pool);
+	bigphys_pool_stats(pool, &st);
+	KUNIT_EXPECT_EQ(test, st.held, 0);
+	KUNIT_EXPECT_EQ(test, st.nr_held, 0);
+	expect_stats(test, pool, TEST_SIZE, 0, 1, TEST_SIZE);
+
+	b = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL | __GFP_ZERO, "next");
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, b[5 * PAGE_SIZE], 0);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, b, NULL), 0);
+}
+
+/* The background scan returns held memory without anyone asking. */
+static void bigphys_held_background_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	struct bigphys_stats st;
+	struct page *page;
+	char *a;
+	int i;
+
+	pool->track_refs = true;
+	a = bigphys_pool_alloc(pool, 2 * PAGE_SIZE, 0, GFP_KERNEL, "pinned");
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	page = virt_to_page(a);
+	get_page(page);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), 0);
+	put_page(page);
+	for (i = 0; i < 50; i++) {
+		bigphys_pool_stats(pool, &st);
+		if (!st.held)
+			break;
+		msleep(100);
+	}
+	KUNIT_EXPECT_EQ(test, st.held, 0);
+	KUNIT_EXPECT_EQ(test, st.free, TEST_SIZE);
+}
+
 static struct kunit_case bigphys_parse_test_cases[] = {
 	KUNIT_CASE_PARAM(bigphys_parse_test, bigphys_parse_gen_params),
 	{}
@@ -429,6 +504,8 @@ static struct kunit_case bigphys_pool_test_cases[] = {
 	KUNIT_CASE(bigphys_exhaustion_test),
 	KUNIT_CASE(bigphys_coalesce_test),
 	KUNIT_CASE(bigphys_bad_free_test),
+	KUNIT_CASE(bigphys_held_test),
+	KUNIT_CASE(bigphys_held_background_test),
 	KUNIT_CASE(bigphys_atomic_test),
 	KUNIT_CASE(bigphys_concurrency_test),
 	KUNIT_CASE(bigphys_boot_area_test),

@@ -5,12 +5,14 @@
 
 #include <linux/bitmap.h>
 #include <linux/genalloc.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
+#include <linux/page_ref.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "bigphysarea.h"
+#include "bigphysarea_pool.h"
 
 /**
  * struct bigphys_align - placement rule for one allocation
@@ -49,6 +51,12 @@ static unsigned long bigphys_first_fit(unsigned long *map, unsigned long size,
 	}
 }
 
+/* Rescan held memory this often at first, backing off to the maximum. */
+#define BIGPHYS_RECLAIM_MIN	(HZ / 20)
+#define BIGPHYS_RECLAIM_MAX	HZ
+
+static void bigphys_reclaim_work(struct work_struct *work);
+
 /**
  * bigphys_pool_init() - set up an allocator over a contiguous range
  * @pool: the pool to initialise
@@ -75,6 +83,9 @@ int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
 	}
 	spin_lock_init(&pool->lock);
 	pool->allocs = RB_ROOT;
+	INIT_LIST_HEAD(&pool->held);
+	mutex_init(&pool->reclaim_lock);
+	INIT_DELAYED_WORK(&pool->reclaim_work, bigphys_reclaim_work);
 	pool->vbase = (unsigned long)vaddr;
 	pool->pbase = phys;
 	pool->size = size;
@@ -89,6 +100,7 @@ void bigphys_pool_destroy(struct bigphys_pool *pool)
 {
 	struct bigphys_alloc *ba, *tmp;
 
+	cancel_delayed_work_sync(&pool->reclaim_work);
 	rbtree_postorder_for_each_entry_safe(ba, tmp, &pool->allocs, node) {
 		gen_pool_free(pool->gp, ba->addr, ba->size);
 		kfree(ba);
@@ -158,6 +170,8 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 	if (!ba)
 		return NULL;
 	ba->size = size;
+	ba->held = false;
+	INIT_LIST_HEAD(&ba->held_node);
 	strscpy(ba->owner, owner ?: "unknown", sizeof(ba->owner));
 
 	spin_lock_irqsave(&pool->lock, flags);
@@ -179,6 +193,33 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 	return (void *)addr;
 }
 
+/*
+ * Whether any page of an allocation carries a reference beyond the one
+ * every page of the range has while it is ours: a GUP pin (O_DIRECT,
+ * io_uring), a pipe buffer (vmsplice), a page table entry. Lockless: a
+ * freed allocation is mapped nowhere, so no new reference can appear.
+ */
+static bool bigphys_referenced(struct bigphys_pool *pool,
+			       const struct bigphys_alloc *ba)
+{
+	unsigned long pfn = PHYS_PFN(pool->pbase + (ba->addr - pool->vbase));
+	unsigned long i, nr = ba->size >> PAGE_SHIFT;
+
+	for (i = 0; i < nr; i++)
+		if (page_ref_count(pfn_to_page(pfn + i)) > 1)
+			return true;
+	return false;
+}
+
+/* Give an allocation's range back to genalloc. Called with @pool->lock. */
+static void bigphys_release(struct bigphys_pool *pool, struct bigphys_alloc *ba)
+{
+	rb_erase(&ba->node, &pool->allocs);
+	gen_pool_free(pool->gp, ba->addr, ba->size);
+	pool->used -= ba->size;
+	pool->nr_allocs--;
+}
+
 /**
  * bigphys_pool_free() - return an allocation to its pool
  * @pool: the pool
@@ -188,28 +229,32 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
  * Anything but the start of a live allocation is counted in
  * @pool->bad_frees and reported once; the pool is left untouched.
  *
- * Context: any context.
+ * If @pool->track_refs is set and a page of the allocation still carries a
+ * reference (a pin or a pipe buffer taken through a user mapping), the
+ * memory is held instead: it stays allocated, is shown as held, and is
+ * returned by a background scan once the last reference is gone.
+ *
+ * Context: any context; the page scan runs with the caller's interrupt
+ * state, never under @pool->lock.
  * Return: 0, or -EINVAL for an invalid or double free.
  */
 int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 {
 	struct bigphys_alloc *ba;
 	unsigned long flags;
-	bool first_bad = false;
+	bool claimed = false, first_bad = false, referenced = false;
 
 	spin_lock_irqsave(&pool->lock, flags);
 	ba = bigphys_lookup(pool, (unsigned long)vaddr);
-	if (ba) {
-		rb_erase(&ba->node, &pool->allocs);
-		gen_pool_free(pool->gp, ba->addr, ba->size);
-		pool->used -= ba->size;
-		pool->nr_allocs--;
+	if (ba && !ba->held) {
+		ba->held = true;	/* ours now: a second free is bad */
+		claimed = true;
 	} else {
 		first_bad = !pool->bad_frees++;
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 
-	if (!ba) {
+	if (!claimed) {
 		if (first_bad) {
 			pr_warn("invalid or double free of %p ignored\n", vaddr);
 			dump_stack();
@@ -218,8 +263,129 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 	}
 	if (size)
 		*size = ba->size;
-	kfree(ba);
+
+	if (pool->track_refs)
+		referenced = bigphys_referenced(pool, ba);
+
+	spin_lock_irqsave(&pool->lock, flags);
+	if (referenced) {
+		list_add_tail(&ba->held_node, &pool->held);
+		pool->held_bytes += ba->size;
+		pool->nr_held++;
+	} else {
+		bigphys_release(pool, ba);
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+
+	if (!referenced) {
+		kfree(ba);
+	} else {
+		pool->reclaim_delay = BIGPHYS_RECLAIM_MIN;
+		mod_delayed_work(system_wq, &pool->reclaim_work,
+				 BIGPHYS_RECLAIM_MIN);
+	}
 	return 0;
+}
+
+/**
+ * bigphys_pool_reclaim() - return held memory whose references are gone
+ * @pool: the pool
+ *
+ * Runs from the background scan, and where a caller wants an up-to-date
+ * view (statistics, a failed allocation).
+ *
+ * Context: process context; may sleep.
+ */
+void bigphys_pool_reclaim(struct bigphys_pool *pool)
+{
+	struct bigphys_alloc *ba, *tmp;
+	unsigned long flags;
+	LIST_HEAD(scan);
+	bool more;
+
+	mutex_lock(&pool->reclaim_lock);
+	spin_lock_irqsave(&pool->lock, flags);
+	list_splice_init(&pool->held, &scan);
+	spin_unlock_irqrestore(&pool->lock, flags);
+
+	list_for_each_entry_safe(ba, tmp, &scan, held_node) {
+		if (bigphys_referenced(pool, ba))
+			continue;
+		spin_lock_irqsave(&pool->lock, flags);
+		list_del(&ba->held_node);
+		pool->held_bytes -= ba->size;
+		pool->nr_held--;
+		bigphys_release(pool, ba);
+		spin_unlock_irqrestore(&pool->lock, flags);
+		kfree(ba);
+		cond_resched();
+	}
+
+	spin_lock_irqsave(&pool->lock, flags);
+	list_splice(&scan, &pool->held);
+	more = !list_empty(&pool->held);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	mutex_unlock(&pool->reclaim_lock);
+
+	if (more)
+		mod_delayed_work(system_wq, &pool->reclaim_work,
+				 READ_ONCE(pool->reclaim_delay));
+}
+
+static void bigphys_reclaim_work(struct work_struct *work)
+{
+	struct bigphys_pool *pool = container_of(to_delayed_work(work),
+						 struct bigphys_pool,
+						 reclaim_work);
+
+	WRITE_ONCE(pool->reclaim_delay,
+		   min(pool->reclaim_delay * 2, (unsigned long)BIGPHYS_RECLAIM_MAX));
+	bigphys_pool_reclaim(pool);
+}
+
+/**
+ * bigphys_pool_next() - copy the first allocation at or after an address
+ * @pool: the pool
+ * @from: physical address to start at
+ * @info: filled in
+ *
+ * For listings that must not hold @pool->lock across all allocations:
+ * each call costs one tree walk under the lock.
+ *
+ * Return: true if an allocation was found.
+ */
+bool bigphys_pool_next(struct bigphys_pool *pool, phys_addr_t from,
+		       struct bigphys_alloc_info *info)
+{
+	unsigned long addr, flags;
+	struct bigphys_alloc *ba, *found = NULL;
+	struct rb_node *node;
+
+	if (from < pool->pbase)
+		from = pool->pbase;
+	if (from - pool->pbase >= pool->size)
+		return false;
+	addr = pool->vbase + (from - pool->pbase);
+
+	spin_lock_irqsave(&pool->lock, flags);
+	node = pool->allocs.rb_node;
+	while (node) {
+		ba = rb_entry(node, struct bigphys_alloc, node);
+		if (ba->addr >= addr) {
+			found = ba;
+			node = node->rb_left;
+		} else {
+			node = node->rb_right;
+		}
+	}
+	if (found) {
+		info->phys = pool->pbase + (found->addr - pool->vbase);
+		info->size = found->size;
+		info->held = found->held;
+		memcpy(info->owner, found->owner, sizeof(info->owner));
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return found;
 }
 
 static void bigphys_count_hole(struct bigphys_stats *st, size_t hole)
@@ -258,5 +424,7 @@ void bigphys_pool_stats(struct bigphys_pool *pool, struct bigphys_stats *st)
 	bigphys_count_hole(st, pool->vbase + pool->size - next);
 	st->free = pool->size - pool->used;
 	st->nr_allocs = pool->nr_allocs;
+	st->held = pool->held_bytes;
+	st->nr_held = pool->nr_held;
 	spin_unlock_irqrestore(&pool->lock, flags);
 }

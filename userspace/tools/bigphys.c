@@ -117,9 +117,11 @@ static int cmd_info(int argc, char **argv)
 	if (json) {
 		printf("{\"total\": %" PRIu64 ", \"free\": %" PRIu64
 		       ", \"used\": %" PRIu64 ", \"largest_free\": %" PRIu64
+		       ", \"held\": %" PRIu64
 		       ", \"allocations\": %u, \"page_size\": %u, \"phys_base\": %" PRIu64 "}\n",
 		       (uint64_t)info.total, (uint64_t)info.free,
 		       (uint64_t)(info.total - info.free), (uint64_t)info.largest_free,
+		       (uint64_t)info.held,
 		       info.nr_allocs, info.page_size, (uint64_t)info.phys_base);
 		return EXIT_OK;
 	}
@@ -127,6 +129,7 @@ static int cmd_info(int argc, char **argv)
 	printf("%-22s %12" PRIu64 " kB\n", "free:", (uint64_t)info.free >> 10);
 	printf("%-22s %12" PRIu64 " kB\n", "used:", (uint64_t)(info.total - info.free) >> 10);
 	printf("%-22s %12" PRIu64 " kB\n", "largest free block:", (uint64_t)info.largest_free >> 10);
+	printf("%-22s %12" PRIu64 " kB\n", "held (referenced):", (uint64_t)info.held >> 10);
 	printf("%-22s %12u\n", "allocations:", info.nr_allocs);
 	printf("%-22s %12u bytes\n", "page size:", info.page_size);
 	if (info.phys_base)

@@ -52,7 +52,10 @@ struct bigphys_buf {
  * @largest_free: size of the largest free block in bytes
  * @largest_used: size of the largest allocation in bytes
  * @nr_free_blocks: number of free blocks (holes between allocations)
- * @nr_allocs: number of live allocations
+ * @nr_allocs: number of live allocations, held ones included
+ * @held: bytes freed by their owners but not reusable yet, because their
+ *	pages still carry references (pins, pipe buffers); counted as used
+ * @nr_held: number of such allocations
  */
 struct bigphys_stats {
 	phys_addr_t base;
@@ -62,6 +65,8 @@ struct bigphys_stats {
 	size_t largest_used;
 	unsigned long nr_free_blocks;
 	unsigned long nr_allocs;
+	size_t held;
+	unsigned long nr_held;
 };
 
 #ifdef CONFIG_BIGPHYS_AREA
@@ -77,6 +82,8 @@ int bigphys_alloc(size_t size, size_t align, gfp_t gfp, const char *owner,
 void bigphys_free(struct bigphys_buf *buf);
 dma_addr_t bigphys_dma_addr(struct device *dev, const struct bigphys_buf *buf);
 int bigphys_get_stats(struct bigphys_stats *stats);
+int bigphys_area(phys_addr_t *base, size_t *size);
+void bigphys_reclaim(void);
 bool bigphys_contains(phys_addr_t phys, size_t size);
 
 #else /* !CONFIG_BIGPHYS_AREA */
@@ -93,6 +100,13 @@ static inline int bigphys_get_stats(struct bigphys_stats *stats)
 {
 	return -ENODEV;
 }
+
+static inline int bigphys_area(phys_addr_t *base, size_t *size)
+{
+	return -ENODEV;
+}
+
+static inline void bigphys_reclaim(void) { }
 
 static inline bool bigphys_contains(phys_addr_t phys, size_t size)
 {

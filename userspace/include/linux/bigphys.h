@@ -17,9 +17,12 @@
  *	ioctl(fd, BIGPHYS_IOC_FREE, &fr);
  *
  * Buffers belong to the open file and are freed when it is closed; memory
- * still mapped is only reused after the last mapping is gone. New buffers
- * are zeroed. Offset 0 maps the whole area (needs CAP_SYS_RAWIO), the way
- * classic bigphysarea programs reach buffers a driver set up.
+ * still mapped is only reused after the last mapping is gone, and memory
+ * whose pages are still referenced (pinned by O_DIRECT or io_uring, in a
+ * pipe after vmsplice()) only after the last reference is gone. New
+ * buffers are zeroed. Offset 0 maps the whole area (needs CAP_SYS_RAWIO
+ * and is refused under kernel lockdown, like /dev/mem), the way classic
+ * bigphysarea programs reach buffers a driver set up.
  *
  * Every struct is versioned by its size, which the ioctl number encodes;
  * reserved fields must be zero and later versions give them meaning.
@@ -39,7 +42,12 @@
  * @phys_base: physical address of the area; 0 unless the caller has
  *	CAP_SYS_ADMIN (as in /proc/iomem)
  * @page_size: allocation granule in bytes
- * @nr_allocs: number of live allocations in the whole area (all users)
+ * @nr_allocs: number of live allocations in the whole area (all users),
+ *	held ones included
+ * @held: bytes freed by their owners whose pages still carry references
+ *	(O_DIRECT or io_uring pins, pipe buffers from vmsplice()); not free,
+ *	never handed out again until the last reference is gone, then
+ *	returned automatically
  * @reserved: must be zero
  */
 struct bigphys_info {
@@ -49,7 +57,8 @@ struct bigphys_info {
 	__u64 phys_base;
 	__u32 page_size;
 	__u32 nr_allocs;
-	__u64 reserved[4];
+	__u64 held;
+	__u64 reserved[3];
 };
 
 /* Cache modes for struct bigphys_alloc_req.flags (at most one). */
@@ -65,9 +74,14 @@ struct bigphys_info {
  * @align: in: alignment of the physical address in bytes, a power of two;
  *	0 means page alignment
  * @flags: in: BIGPHYS_ALLOC_* cache mode; 0 is cached, unless the file
- *	was opened with O_SYNC, which makes it uncached
- * @id: out: handle for BIGPHYS_IOC_FREE and BIGPHYS_IOC_SYNC
- * @offset: out: mmap() offset of this buffer on this file
+ *	was opened with O_SYNC, which makes it uncached; out: the cache mode
+ *	used. Uncached and write-combining buffers (and O_SYNC opens) fail
+ *	with EOPNOTSUPP on architectures where the user mapping cannot be
+ *	kept consistent with the kernel's (all but x86 and arm64)
+ * @id: out: handle for BIGPHYS_IOC_FREE and BIGPHYS_IOC_SYNC; at most
+ *	4095 buffers per open file with 4 KiB pages (ENOSPC beyond)
+ * @offset: out: mmap() offset of this buffer on this file, id << 32; its
+ *	page offset fits 32 bits, so 32-bit processes can map it too
  * @phys: out: physical address; 0 unless the caller has CAP_SYS_ADMIN
  * @reserved: must be zero
  */
@@ -105,8 +119,10 @@ struct bigphys_free_req {
  * @reserved: must be zero
  *
  * Orders the CPU's accesses against device access: drains write-combining
- * buffers and, on architectures without coherent DMA, writes back or
- * invalidates the CPU caches for the range.
+ * buffers and, on architectures without coherent DMA, follows the DMA
+ * API: TO_DEVICE cleans (writes back) the CPU caches for the range,
+ * FROM_DEVICE invalidates them. A new buffer's zeroes are already in
+ * memory, so an invalidate only discards what the caller wrote.
  */
 struct bigphys_sync_req {
 	__u32 id;

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Under kernel lockdown the whole-area mapping (the area's /dev/mem) is
+# refused; buffers still map.
+. "$(dirname "$0")/../lib.sh"
+out=$("$VMRUN" --append "bigphysarea=16M lockdown=integrity kunit.enable=0" -- sh -c '
+	cat /sys/kernel/security/lockdown 2>/dev/null || echo "no securityfs"
+	bigphys-lifetime lockdown' 2>&1)
+sed -n 's/^\(not \)\{0,1\}ok/# &/p' <<<"$out"
+check "the kernel is locked down ([integrity])" grep -q '\[integrity\]' <<<"$out"
+check "whole-area mmap refused with EPERM" grep -q '^ok - lifetime: lockdown: mapping the whole area is refused' <<<"$out"
+check "buffer mmap still works" grep -q '^ok - lifetime: lockdown: mapping a buffer works' <<<"$out"
+tap_done

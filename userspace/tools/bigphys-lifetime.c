@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bigphys-lifetime: in-guest TAP test that nothing of one owner reaches
+ * another through /dev/bigphys: pages in a pipe (vmsplice) after FREE or
+ * close, held memory in INFO and `bigphys info`, racing ioctls on one fd,
+ * a reply that cannot be copied out, and (mode "lockdown") the whole-area
+ * mapping under kernel lockdown.
+ *
+ *	bigphys-lifetime [all|pipe|race|lockdown] [--iterations N]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <linux/bigphys.h>
+
+#define TAP_PREFIX "lifetime"
+#include "tap.h"
+
+#define DEV "/dev/bigphys"
+#define MIB (1u << 20)
+#define SPLICED (64u << 10)
+
+static int xioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+static int info(int fd, struct bigphys_info *in)
+{
+	memset(in, 0, sizeof(*in));
+	return xioctl(fd, BIGPHYS_IOC_INFO, in);
+}
+
+static int alloc_buf(int fd, uint64_t size, struct bigphys_alloc_req *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->size = size;
+	return xioctl(fd, BIGPHYS_IOC_ALLOC, req);
+}
+
+static int free_buf(int fd, uint32_t id)
+{
+	struct bigphys_free_req fr = { .id = id };
+
+	return xioctl(fd, BIGPHYS_IOC_FREE, &fr);
+}
+
+static int all_bytes(const unsigned char *p, size_t n, unsigned char c)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != c)
+			return 0;
+	return 1;
+}
+
+/* `bigphys info --json`'s "held" value, or -1. */
+static long long cli_held(void)
+{
+	char line[512], *h;
+	long long v = -1;
+	FILE *f = popen("bigphys info --json", "r");
+
+	if (!f)
+		return -1;
+	if (fgets(line, sizeof(line), f) && (h = strstr(line, "\"held\": ")))
+		v = strtoll(h + 8, NULL, 10);
+	pclose(f);
+	return v;
+}
+
+/*
+ * One owner fills a buffer with 'A', vmsplice()s 64 KiB of it into a pipe,
+ * unmaps it and lets go of it (FREE or close). A second owner allocates
+ * and writes 'B'. The pipe must still read 'A', the new buffer must have
+ * been zeroed, and the memory counts as held until the pipe is drained.
+ */
+static void pipe_case(int use_close)
+{
+	const char *how = use_close ? "close" : "FREE";
+	struct bigphys_alloc_req req, req2;
+	struct bigphys_info in;
+	int fd, fd2, pfd[2];
+	unsigned char *p, *q, *back;
+	struct iovec iov;
+	ssize_t n;
+	size_t got = 0;
+
+	fd = open(DEV, O_RDWR | O_CLOEXEC);
+	fd2 = open(DEV, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || fd2 < 0 || pipe(pfd)) {
+		ok(0, "%s: open device and pipe", how);
+		return;
+	}
+	fcntl(pfd[1], F_SETPIPE_SZ, 1 << 20);
+	ok(alloc_buf(fd, MIB, &req) == 0, "%s: first owner allocates 1 MiB", how);
+	p = mmap(NULL, MIB, PROT_READ | PROT_WRITE, MAP_SHARED, fd, req.offset);
+	ok(p != MAP_FAILED, "%s: first owner maps it", how);
+	if (p == MAP_FAILED)
+		goto out;
+	memset(p, 'A', MIB);
+	iov.iov_base = p;
+	iov.iov_len = SPLICED;
+	n = vmsplice(pfd[1], &iov, 1, 0);
+	ok(n == SPLICED, "%s: vmsplice 64 KiB of it into a pipe (%zd)", how, n);
+	munmap(p, MIB);
+	if (use_close) {
+		close(fd);
+		fd = -1;
+	} else {
+		ok(free_buf(fd, req.id) == 0, "%s: first owner frees it", how);
+	}
+
+	ok(info(fd2, &in) == 0 && in.held >= MIB,
+	   "%s: INFO shows the buffer held while the pipe has its pages (%" PRIu64 ")",
+	   how, (uint64_t)in.held);
+	ok(in.free <= in.total - MIB, "%s: held memory does not count as free", how);
+	ok(cli_held() >= MIB, "%s: bigphys info --json shows it held", how);
+
+	ok(alloc_buf(fd2, MIB, &req2) == 0, "%s: second owner allocates 1 MiB", how);
+	q = mmap(NULL, MIB, PROT_READ | PROT_WRITE, MAP_SHARED, fd2, req2.offset);
+	ok(q != MAP_FAILED && all_bytes(q, MIB, 0), "%s: the new buffer is zeroed", how);
+	if (q != MAP_FAILED)
+		memset(q, 'B', MIB);
+
+	back = malloc(SPLICED);
+	while (back && got < SPLICED && (n = read(pfd[0], back + got, SPLICED - got)) > 0)
+		got += n;
+	ok(got == SPLICED && all_bytes(back, SPLICED, 'A'),
+	   "%s: the pipe reads the first owner's bytes, not the second's", how);
+	free(back);
+	close(pfd[0]);
+	close(pfd[1]);
+	pfd[0] = pfd[1] = -1;
+
+	ok(info(fd2, &in) == 0 && in.held == 0,
+	   "%s: nothing held once the pipe is drained and closed", how);
+	ok(cli_held() == 0, "%s: bigphys info --json shows nothing held", how);
+	if (q != MAP_FAILED)
+		munmap(q, MIB);
+	free_buf(fd2, req2.id);
+	ok(info(fd2, &in) == 0 && in.free == in.total && in.nr_allocs == 0,
+	   "%s: everything free at the end", how);
+out:
+	if (fd >= 0)
+		close(fd);
+	close(fd2);
+	if (pfd[0] >= 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+	}
+}
+
+/* Threads on one fd: ALLOC, FREE of guessed ids, SYNC, mmap/munmap. */
+struct racer {
+	int fd;
+	int kind;
+	unsigned int seed;
+	long iterations;
+};
+
+static void *race_thread(void *arg)
+{
+	struct racer *r = arg;
+	struct bigphys_alloc_req req;
+	struct bigphys_sync_req sr;
+	void *p;
+
+	for (long i = 0; i < r->iterations; i++) {
+		uint32_t id = 1 + rand_r(&r->seed) % 8;
+
+		switch (r->kind) {
+		case 0:
+			alloc_buf(r->fd, 4096 * (1 + rand_r(&r->seed) % 4), &req);
+			break;
+		case 1:
+			free_buf(r->fd, id);
+			break;
+		case 2:
+			memset(&sr, 0, sizeof(sr));
+			sr.id = id;
+			sr.direction = 1 + rand_r(&r->seed) % 3;
+			sr.length = 4096;
+			xioctl(r->fd, BIGPHYS_IOC_SYNC, &sr);
+			break;
+		default:
+			p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 r->fd, (off_t)id << 32);
+			if (p != MAP_FAILED) {
+				((volatile char *)p)[0] = 1;
+				munmap(p, 4096);
+			}
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void race_case(long iterations)
+{
+	pthread_t t[8];
+	struct racer r[8];
+	struct bigphys_info in;
+	struct bigphys_alloc_req *ro;
+	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+	int i, ret;
+
+	if (fd < 0) {
+		ok(0, "race: open");
+		return;
+	}
+	for (i = 0; i < 8; i++) {
+		r[i] = (struct racer){ fd, i % 4, 1234u + i, iterations };
+		pthread_create(&t[i], NULL, race_thread, &r[i]);
+	}
+	for (i = 0; i < 8; i++)
+		pthread_join(t[i], NULL);
+	ok(1, "race: 8 threads x %ld ALLOC/FREE/SYNC/mmap on one fd finished", iterations);
+
+	/* copy_from_user() succeeds, copy_to_user() fails. */
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memset(ro, 0, sizeof(*ro));
+	ro->size = 4096;
+	mprotect(ro, 4096, PROT_READ);
+	for (i = 0; i < 100; i++) {
+		ret = xioctl(fd, BIGPHYS_IOC_ALLOC, ro);
+		if (ret != -EFAULT)
+			break;
+	}
+	ok(ret == -EFAULT, "race: ALLOC with a read-only request fails with EFAULT (%d)", ret);
+	munmap(ro, 4096);
+	close(fd);
+
+	fd = open(DEV, O_RDWR | O_CLOEXEC);
+	ok(info(fd, &in) == 0 && in.free == in.total && in.nr_allocs == 0 && !in.held,
+	   "race: free == total afterwards (%" PRIu64 "/%" PRIu64 ", %u allocations)",
+	   (uint64_t)in.free, (uint64_t)in.total, in.nr_allocs);
+	close(fd);
+}
+
+/* Booted with lockdown=integrity: the area is /dev/mem, buffers are not. */
+static void lockdown_case(void)
+{
+	struct bigphys_alloc_req req;
+	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+	void *p;
+
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	ok(p == MAP_FAILED && errno == EPERM,
+	   "lockdown: mapping the whole area is refused with EPERM");
+	ok(alloc_buf(fd, 4096, &req) == 0, "lockdown: ALLOC works");
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, req.offset);
+	ok(p != MAP_FAILED, "lockdown: mapping a buffer works");
+	if (p != MAP_FAILED) {
+		memset(p, 1, 4096);
+		munmap(p, 4096);
+	}
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "all";
+	long iterations = 20000;
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: bigphys-lifetime [all|pipe|race|lockdown] [--iterations N]\n");
+		return 0;
+	}
+	if (argc > 3 && !strcmp(argv[2], "--iterations"))
+		iterations = atol(argv[3]);
+	if (!strcmp(mode, "all") || !strcmp(mode, "pipe")) {
+		pipe_case(0);
+		pipe_case(1);
+	}
+	if (!strcmp(mode, "all") || !strcmp(mode, "race"))
+		race_case(iterations);
+	if (!strcmp(mode, "lockdown"))
+		lockdown_case();
+	return tap_failed != 0;
+}
