@@ -27,4 +27,20 @@ check_eq "pkg-config file gives -lbigphys" \
 check_eq "bigphys with a missing device exits 3" "$?" 3
 err=$("$U/build/bin/bigphys" --device /nonexistent info 2>&1)
 check "missing device message names the path and the reason" grep -q '/nonexistent: No such file or directory' <<<"$err"
+
+# Malformed sizes are usage errors (2), found before the device is opened.
+for size in "16 " "16K " "16Q" "" "0x" "16M@0"; do
+	err=$("$U/build/bin/bigphys" --device /nonexistent alloc "$size" 2>&1)
+	rc=$?
+	check_eq "bigphys alloc '$size' exits 2" "$rc" 2
+	check "bigphys alloc '$size' says the size is invalid" \
+		grep -qF "invalid size '$size': expected a number" <<<"$err"
+done
+err=$("$U/build/bin/bigphys" --device /nonexistent alloc 17179869184G 2>&1)
+check_eq "bigphys alloc 17179869184G exits 2" "$?" 2
+check "bigphys alloc 17179869184G says too large" grep -qF "invalid size '17179869184G': too large" <<<"$err"
+"$U/build/bin/bigphys" --device /nonexistent alloc 4K --align "1M " >/dev/null 2>&1
+check_eq "bigphys alloc --align '1M ' exits 2" "$?" 2
+"$U/build/bin/bigphys" --device /nonexistent alloc 16k >/dev/null 2>&1
+check_eq "bigphys alloc 16k parses (then exits 3 without a device)" "$?" 3
 tap_done
