@@ -21,6 +21,53 @@ check "shared library exports only bigphys_* symbols" \
 check_eq "pkg-config file gives -lbigphys" \
 	"$(PKG_CONFIG_PATH=$U/build/lib/pkgconfig pkg-config --libs libbigphys | xargs)" "-L/usr/local/lib -lbigphys"
 
+# make install: versioned library, soname and dev links, header, .pc; a
+# program built with pkg-config against the prefix loads libbigphys.so.0.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+P=$tmp/prefix L=$tmp/prefix/lib
+out=$(make -s -C "$U" install PREFIX="$P" 2>&1)
+check "make install PREFIX=... succeeds" test $? = 0
+[ -n "$out" ] && diag "$out"
+check "installed: libbigphys.so.0.1.0 is the real file" test -f "$L/libbigphys.so.0.1.0" -a ! -L "$L/libbigphys.so.0.1.0"
+check_eq "installed: libbigphys.so.0 -> libbigphys.so.0.1.0" "$(readlink "$L/libbigphys.so.0")" libbigphys.so.0.1.0
+check_eq "installed: libbigphys.so -> libbigphys.so.0" "$(readlink "$L/libbigphys.so")" libbigphys.so.0
+check_eq "installed library's soname is libbigphys.so.0" \
+	"$(readelf -d "$L/libbigphys.so.0.1.0" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')" libbigphys.so.0
+check "installed: static library, headers, bigphys CLI" test -f "$L/libbigphys.a" -a -f "$P/include/bigphys.h" \
+	-a -f "$P/include/linux/bigphys.h" -a -x "$P/bin/bigphys"
+check_eq "installed .pc names the prefix" \
+	"$(PKG_CONFIG_PATH=$L/pkgconfig pkg-config --libs --cflags libbigphys | xargs)" "-I$P/include -L$L -lbigphys"
+cat >"$tmp/prog.c" <<'EOF_C'
+#include <stdio.h>
+#include <bigphys.h>
+int main(void)
+{
+	uint64_t v = 0;
+	int err = bigphys_parse_size("64K", &v);
+
+	printf("%d %llu %d\n", err, (unsigned long long)v, bigphys_parse_size("16 ", &v));
+	return 0;
+}
+EOF_C
+# shellcheck disable=SC2046
+out=$(${CC:-gcc} -std=c11 -Wall -Wextra -Werror -o "$tmp/prog" "$tmp/prog.c" \
+	$(PKG_CONFIG_PATH=$L/pkgconfig pkg-config --cflags --libs libbigphys) 2>&1)
+check "a program builds against the installed prefix with pkg-config" test $? = 0
+[ -n "$out" ] && diag "$out"
+check_eq "it is linked dynamically: NEEDED libbigphys.so.0" \
+	"$(readelf -d "$tmp/prog" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(libbigphys.*\)\]/\1/p')" libbigphys.so.0
+check "ldd resolves libbigphys.so.0 in the prefix" \
+	grep -qF "libbigphys.so.0 => $L/libbigphys.so.0 " <<<"$(LD_LIBRARY_PATH=$L ldd "$tmp/prog" 2>&1)"
+check_eq "it runs with LD_LIBRARY_PATH=prefix/lib" "$(LD_LIBRARY_PATH=$L "$tmp/prog" 2>&1)" "0 65536 -22"
+out=$(make -s -C "$U" install DESTDIR="$tmp/dest" PREFIX=/opt/bp 2>&1)
+check "make install DESTDIR=... PREFIX=/opt/bp succeeds" test $? = 0
+[ -n "$out" ] && diag "$out"
+check_eq "DESTDIR install: everything under DESTDIR/opt/bp" "$(cd "$tmp/dest" && find . -mindepth 1 -maxdepth 2)" "./opt
+./opt/bp"
+check_eq "DESTDIR install: soname link" "$(readlink "$tmp/dest/opt/bp/lib/libbigphys.so.0")" libbigphys.so.0.1.0
+check "DESTDIR install: .pc has prefix=/opt/bp" grep -qx 'prefix=/opt/bp' "$tmp/dest/opt/bp/lib/pkgconfig/libbigphys.pc"
+
 "$U/build/bin/bigphys" --help >/dev/null; check_eq "bigphys --help exits 0" "$?" 0
 "$U/build/bin/bigphys" >/dev/null 2>&1; check_eq "bigphys without command exits 2" "$?" 2
 "$U/build/bin/bigphys" --device /nonexistent info >/dev/null 2>&1
