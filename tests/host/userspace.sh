@@ -11,6 +11,8 @@ check "userspace builds with -Wall -Wextra -Werror" test $? = 0
 
 "$U/build/test/libbigphys-test"
 check_eq "library unit tests exit status" "$?" 0
+"$U/build/test/libbigphys-fake-test"
+check_eq "library tests against a fake device exit status" "$?" 0
 
 for t in bigphys bigphys-devtest; do
 	check "$t is statically linked" sh -c "file -L '$U/build/bin/$t' 2>/dev/null | grep -q 'statically linked' || ! ldd '$U/build/bin/$t' >/dev/null 2>&1"

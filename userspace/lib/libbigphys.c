@@ -14,6 +14,7 @@
 
 struct bigphys {
 	int fd;
+	unsigned int flags;	/* BIGPHYS_OPEN_* */
 };
 
 static int neg_errno(void)
@@ -33,6 +34,7 @@ int bigphys_open(const char *path, unsigned int flags, struct bigphys **bpp)
 	bp = calloc(1, sizeof(*bp));
 	if (!bp)
 		return -ENOMEM;
+	bp->flags = flags;
 	bp->fd = open(path ? path : BIGPHYS_DEFAULT_PATH, oflags);
 	if (bp->fd < 0) {
 		int err = neg_errno();
@@ -76,6 +78,9 @@ int bigphys_alloc(struct bigphys *bp, uint64_t size, uint64_t align,
 		return -EINVAL;
 	if (ioctl(bp->fd, BIGPHYS_IOC_ALLOC, &req))
 		return neg_errno();
+	/* As the driver does: no cache mode on an O_SYNC file is uncached. */
+	if (!flags && (bp->flags & BIGPHYS_OPEN_UNCACHED))
+		flags = BIGPHYS_ALLOC_UNCACHED;
 	*buf = (struct bigphys_buffer){
 		.id = req.id, .flags = flags, .size = req.size,
 		.offset = req.offset, .phys = req.phys,

@@ -480,6 +480,31 @@ static void test_cache_modes(void)
 	close(fd);
 }
 
+/* libbigphys reports the cache mode the driver gave the buffer. */
+static void test_lib_cache_modes(void)
+{
+	struct bigphys_buffer def = { 0 }, wc = { 0 };
+	struct bigphys *bp;
+	int err;
+
+	err = bigphys_open(NULL, BIGPHYS_OPEN_UNCACHED, &bp);
+	ok(!err, "libbigphys: open with BIGPHYS_OPEN_UNCACHED (%s)", strerror(-err));
+	if (err)
+		return;
+	err = bigphys_alloc(bp, 4 * PG, 0, 0, &def);
+	ok(!err && def.flags == BIGPHYS_ALLOC_UNCACHED,
+	   "libbigphys, O_SYNC handle: a default buffer reports BIGPHYS_ALLOC_UNCACHED (flags %u)",
+	   def.flags);
+	ok(!err && directmap_attrs(def.phys, def.size) == 2,
+	   "libbigphys, O_SYNC handle: ...and it is uncached (PCD)");
+	err = bigphys_alloc(bp, 4 * PG, 0, BIGPHYS_ALLOC_WRITECOMBINE, &wc);
+	ok(!err && wc.flags == BIGPHYS_ALLOC_WRITECOMBINE && directmap_attrs(wc.phys, wc.size) == 1,
+	   "libbigphys, O_SYNC handle: write-combine asked: reports and is write-combine (flags %u)",
+	   wc.flags);
+	ok(bigphys_free(bp, &def) == 0 && bigphys_free(bp, &wc) == 0, "libbigphys: free both");
+	bigphys_close(bp);
+}
+
 static sigjmp_buf bus_jmp;
 
 static void on_sigbus(int sig)
@@ -612,6 +637,7 @@ int main(void)
 	test_processes();
 	test_unprivileged();
 	test_cache_modes();
+	test_lib_cache_modes();
 	test_area_alias();
 	test_storm();
 	return tap_failed ? 1 : 0;
