@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# userspace/: builds warning-free, library unit tests, static tools,
-# pkg-config file, CLI behaviour without a device.
+# userspace/: builds warning-free (also -m32), library unit tests, static
+# tools, the static 32-bit device test, make install, pkg-config file, CLI
+# behaviour without a device.
 . "$(dirname "$0")/../lib.sh"
 U=$TOP/userspace
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 out=$(make -s -C "$U" 2>&1)
 check "userspace builds with -Wall -Wextra -Werror" test $? = 0
@@ -17,6 +20,67 @@ check_eq "library tests against a fake device exit status" "$?" 0
 for t in bigphys bigphys-devtest; do
 	check "$t is statically linked" sh -c "file -L '$U/build/bin/$t' 2>/dev/null | grep -q 'statically linked' || ! ldd '$U/build/bin/$t' >/dev/null 2>&1"
 done
+# 32-bit: the in-guest device test as a static i386 program, the whole
+# userspace warning-free with -m32, and the same uapi layout either way.
+D32=$U/build/bin/bigphys-devtest32
+check "bigphys-devtest32 is a static ELF32 i386 executable" sh -c \
+	"file -L '$D32' | grep -q 'ELF 32-bit LSB executable, Intel 80386.*statically linked'"
+check_eq "bigphys-devtest32: ELF32, Intel 80386, EXEC" \
+	"$(readelf -h "$D32" 2>/dev/null | awk -F: '/Class|Machine|Type/ {gsub(/^ +/, "", $2); print $2}' | xargs)" \
+	"ELF32 EXEC (Executable file) Intel 80386"
+check "bigphys-devtest32 has no interpreter and no dynamic section" \
+	sh -c "! readelf -l '$D32' | grep -q INTERP && readelf -d '$D32' | grep -q 'no dynamic section'"
+out=$(make -s -C "$U" m32 2>&1)
+check "the whole userspace builds with -m32 -Wall -Wextra -Werror (build/m32)" test $? = 0
+[ -n "$out" ] && diag "$out"
+if "$U/build/m32/test/libbigphys-test" >/dev/null 2>&1 || [ $? != 126 ]; then
+	"$U/build/m32/test/libbigphys-test" >"$tmp/t32" 2>&1
+	check_eq "32-bit library unit tests exit status" "$?" 0
+	grep '^not ok' "$tmp/t32" | sed 's/^/# 32-bit: /'
+	"$U/build/m32/test/libbigphys-fake-test" >"$tmp/t32" 2>&1
+	check_eq "32-bit library tests against a fake device exit status" "$?" 0
+	grep '^not ok' "$tmp/t32" | sed 's/^/# 32-bit: /'
+else
+	skip "32-bit library unit tests" "this host cannot run i386 programs"
+fi
+# The 64-bit build writes its struct sizes, offsets and ioctl numbers as
+# _Static_asserts, which must hold when compiled -m32 (no run needed).
+cat >"$tmp/layout.c" <<'EOF_C'
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/bigphys.h>
+#include <linux/bpgrab.h>
+#define CHECKS \
+	X(sizeof(struct bigphys_info)) X(sizeof(struct bigphys_alloc_req)) \
+	X(sizeof(struct bigphys_free_req)) X(sizeof(struct bigphys_sync_req)) \
+	X(sizeof(struct bpgrab_format)) X(sizeof(struct bpgrab_buffer_info)) \
+	X(sizeof(struct bpgrab_reqbufs)) X(sizeof(struct bpgrab_buffer)) \
+	X(sizeof(struct bpgrab_stats)) \
+	X(offsetof(struct bigphys_info, page_size)) X(offsetof(struct bigphys_info, reserved)) \
+	X(offsetof(struct bigphys_alloc_req, offset)) X(offsetof(struct bigphys_alloc_req, reserved)) \
+	X(offsetof(struct bigphys_sync_req, offset)) X(offsetof(struct bigphys_sync_req, reserved)) \
+	X(offsetof(struct bpgrab_reqbufs, buffers)) X(offsetof(struct bpgrab_buffer, sequence)) \
+	X(offsetof(struct bpgrab_buffer, bytesused)) X(offsetof(struct bpgrab_stats, streaming)) \
+	X(BIGPHYS_IOC_INFO) X(BIGPHYS_IOC_ALLOC) X(BIGPHYS_IOC_FREE) X(BIGPHYS_IOC_SYNC) \
+	X(BPGRAB_IOC_S_FMT) X(BPGRAB_IOC_G_FMT) X(BPGRAB_IOC_REQBUFS) X(BPGRAB_IOC_QBUF) \
+	X(BPGRAB_IOC_DQBUF) X(BPGRAB_IOC_STREAMON) X(BPGRAB_IOC_STREAMOFF) X(BPGRAB_IOC_G_STATS)
+#ifdef EMIT
+#define X(e) printf("_Static_assert((%s) == %lluULL, \"%s\");\n", #e, (unsigned long long)(e), #e);
+int main(void)
+{
+	CHECKS
+	return 0;
+}
+#else
+#include "asserts.h"
+#endif
+EOF_C
+out=$(${CC:-gcc} -std=c11 -DEMIT -I"$U/include" -o "$tmp/layout" "$tmp/layout.c" 2>&1 &&
+	"$tmp/layout" >"$tmp/asserts.h" && ${CC:-gcc} -m32 -std=c11 -Wall -Werror -I"$U/include" \
+	-c -o "$tmp/layout32.o" "$tmp/layout.c" 2>&1)
+check "uapi struct layouts and ioctl numbers are the same with -m32 ($(wc -l <"$tmp/asserts.h") checks)" \
+	test $? = 0
+[ -n "$out" ] && diag "$out"
 check "static and shared libraries built" test -f "$U/build/lib/libbigphys.a" -a -f "$U/build/lib/libbigphys.so"
 check "shared library exports only bigphys_* symbols" \
 	bash -c "! nm -D --defined-only '$U/build/lib/libbigphys.so' | awk '\$2 == \"T\" {print \$3}' | grep -v '^bigphys_'"
@@ -25,8 +89,6 @@ check_eq "pkg-config file gives -lbigphys" \
 
 # make install: versioned library, soname and dev links, header, .pc; a
 # program built with pkg-config against the prefix loads libbigphys.so.0.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 P=$tmp/prefix L=$tmp/prefix/lib
 out=$(make -s -C "$U" install PREFIX="$P" 2>&1)
 check "make install PREFIX=... succeeds" test $? = 0

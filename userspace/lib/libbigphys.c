@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* libbigphys: thin errno-style wrapper around the /dev/bigphys ioctls. */
 #define _GNU_SOURCE
+/* 64-bit off_t in 32-bit builds too: buffer mmap offsets lie above 4 GiB. */
+#undef _FILE_OFFSET_BITS
+#define _FILE_OFFSET_BITS 64
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

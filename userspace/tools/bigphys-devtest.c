@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* In-guest TAP tests of /dev/bigphys: ioctls, errors, mmap rules, privileges. */
+/*
+ * In-guest TAP tests of /dev/bigphys: ioctls, errors, mmap rules, privileges.
+ * Also built -m32 (bigphys-devtest32) to run on the x86_64 kernel as a
+ * 32-bit process; its TAP lines say "device32".
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +23,11 @@
 #include <unistd.h>
 
 #include "bigphys.h"
+#if UINTPTR_MAX == 0xffffffffU
+#define TAP_PREFIX "device32"
+#else
 #define TAP_PREFIX "device"
+#endif
 #include "tap.h"
 
 #define DEV BIGPHYS_DEFAULT_PATH
