@@ -41,7 +41,9 @@ struct bigphys;
 /**
  * struct bigphys_buffer - one buffer
  * @id: kernel handle
- * @flags: cache mode it was allocated with (BIGPHYS_ALLOC_*)
+ * @flags: its cache mode (BIGPHYS_ALLOC_*): the one asked for or, when 0
+ *	was asked for on a handle opened with BIGPHYS_OPEN_UNCACHED,
+ *	BIGPHYS_ALLOC_UNCACHED
  * @size: size in bytes (whole pages)
  * @offset: mmap() offset on the handle's file descriptor
  * @phys: physical address, 0 unless the caller has CAP_SYS_ADMIN

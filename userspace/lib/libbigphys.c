@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* libbigphys: thin errno-style wrapper around the /dev/bigphys ioctls. */
 #define _GNU_SOURCE
+/* 64-bit off_t in 32-bit builds too: buffer mmap offsets lie above 4 GiB. */
+#undef _FILE_OFFSET_BITS
+#define _FILE_OFFSET_BITS 64
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +17,7 @@
 
 struct bigphys {
 	int fd;
+	unsigned int flags;	/* BIGPHYS_OPEN_* */
 };
 
 static int neg_errno(void)
@@ -33,6 +37,7 @@ int bigphys_open(const char *path, unsigned int flags, struct bigphys **bpp)
 	bp = calloc(1, sizeof(*bp));
 	if (!bp)
 		return -ENOMEM;
+	bp->flags = flags;
 	bp->fd = open(path ? path : BIGPHYS_DEFAULT_PATH, oflags);
 	if (bp->fd < 0) {
 		int err = neg_errno();
@@ -76,6 +81,9 @@ int bigphys_alloc(struct bigphys *bp, uint64_t size, uint64_t align,
 		return -EINVAL;
 	if (ioctl(bp->fd, BIGPHYS_IOC_ALLOC, &req))
 		return neg_errno();
+	/* As the driver does: no cache mode on an O_SYNC file is uncached. */
+	if (!flags && (bp->flags & BIGPHYS_OPEN_UNCACHED))
+		flags = BIGPHYS_ALLOC_UNCACHED;
 	*buf = (struct bigphys_buffer){
 		.id = req.id, .flags = flags, .size = req.size,
 		.offset = req.offset, .phys = req.phys,
@@ -153,30 +161,60 @@ int bigphys_map_area(struct bigphys *bp, size_t length, void **addr)
 	return 0;
 }
 
+/*
+ * The syntax of the kernel's bigphysarea= size (mm/bigphysarea.c,
+ * bigphys_parse_num()): decimal, 0x hex or 0 octal digits, then optionally
+ * one K/M/G/T/P/E (either case) and, as an extension, "B" or "iB" after it.
+ * Nothing else may follow: no sign, no whitespace. Sizes are in bytes here,
+ * not pages. Malformed input is -EINVAL, values above UINT64_MAX -ERANGE.
+ */
+static unsigned int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
 int bigphys_parse_size(const char *s, uint64_t *size)
 {
 	static const char suffixes[] = "KMGTPE";
-	unsigned long long v;
-	const char *sfx;
-	char *end;
-	unsigned int shift = 0;
+	unsigned int base = 10, shift = 0, d;
+	const char *p, *sfx;
+	uint64_t v = 0;
 
-	if (!s || !size || !*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!s || !size)
 		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (end == s)
-		return -EINVAL;
-	if (*end) {
-		sfx = strchr(suffixes, *end & ~0x20);
-		if (!sfx || (end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B")))
+	p = s;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	} else if (p[0] == '0') {
+		base = 8;
+	}
+	if (digit_value(*p) >= base)
+		return -EINVAL;		/* empty, "0x", sign, space, "K" */
+	for (; (d = digit_value(*p)) < base; p++) {
+		if (v > (UINT64_MAX - d) / base)
+			return -ERANGE;
+		v = v * base + d;
+	}
+	if (*p) {
+		sfx = strchr(suffixes, *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+		if (!sfx || !*sfx)
+			return -EINVAL;
+		p++;
+		if (!strcmp(p, "B") || !strcmp(p, "iB"))
+			p += strlen(p);
+		if (*p)
 			return -EINVAL;
 		shift = 10 * (unsigned int)(sfx - suffixes + 1);
+		if (v > (UINT64_MAX >> shift))
+			return -ERANGE;
 	}
-	if (shift && v > (UINT64_MAX >> shift))
-		return -ERANGE;
-	*size = (uint64_t)v << shift;
+	*size = v << shift;
 	return 0;
 }

@@ -26,15 +26,46 @@ static const struct {
 	uint64_t out;
 } sizes[] = {
 	{ "0", 0, 0 }, { "4096", 0, 4096 }, { "0x1000", 0, 4096 },
-	{ "4K", 0, 4096 }, { "4k", 0, 4096 }, { "16M", 0, 16 << 20 },
-	{ "1G", 0, 1ULL << 30 }, { "2T", 0, 2ULL << 40 }, { "1MiB", 0, 1 << 20 },
-	{ "1MB", 0, 1 << 20 }, { "15E", 0, 15ULL << 60 },
+	{ "0X1000", 0, 4096 }, { "010", 0, 8 }, { "0x1E", 0, 30 },
+	{ "4K", 0, 4096 }, { "4k", 0, 4096 }, { "16k", 0, 16 << 10 },
+	{ "16M", 0, 16 << 20 }, { "16m", 0, 16 << 20 }, { "0x10M", 0, 16 << 20 },
+	{ "1G", 0, 1ULL << 30 }, { "1g", 0, 1ULL << 30 }, { "2T", 0, 2ULL << 40 },
+	{ "1p", 0, 1ULL << 50 }, { "1MiB", 0, 1 << 20 }, { "1MB", 0, 1 << 20 },
+	{ "15E", 0, 15ULL << 60 }, { "16777215T", 0, 16777215ULL << 40 },
+	{ "18446744073709551615", 0, UINT64_MAX },
+	{ "0xffffffffffffffff", 0, UINT64_MAX },
+	/* Malformed: what the kernel's bigphysarea= size parser rejects. */
 	{ "", -EINVAL, 0 }, { "M", -EINVAL, 0 }, { "-1", -EINVAL, 0 },
-	{ "+1", -EINVAL, 0 }, { " 1", -EINVAL, 0 }, { "1X", -EINVAL, 0 },
+	{ "+1", -EINVAL, 0 }, { " 1", -EINVAL, 0 }, { "\t1", -EINVAL, 0 },
+	{ "\n1", -EINVAL, 0 }, { "1X", -EINVAL, 0 }, { "16Q", -EINVAL, 0 },
 	{ "1MM", -EINVAL, 0 }, { "1 M", -EINVAL, 0 }, { "12abc", -EINVAL, 0 },
+	{ "16 ", -EINVAL, 0 }, { "16K ", -EINVAL, 0 }, { "16\n", -EINVAL, 0 },
+	{ "16M\t", -EINVAL, 0 }, { "16Mx", -EINVAL, 0 }, { "16MiBx", -EINVAL, 0 },
+	{ "16b", -EINVAL, 0 }, { "16Mb", -EINVAL, 0 }, { "16ib", -EINVAL, 0 },
+	{ "0x", -EINVAL, 0 }, { "0xK", -EINVAL, 0 }, { "0x-1", -EINVAL, 0 },
+	{ "08", -EINVAL, 0 }, { "1,2", -EINVAL, 0 }, { "1.5M", -EINVAL, 0 },
+	{ "16M@0", -EINVAL, 0 }, { "abc", -EINVAL, 0 },
+	/* Overflow. */
 	{ "16E", -ERANGE, 0 }, { "99999999999999999999", -ERANGE, 0 },
-	{ "17179869184G", -ERANGE, 0 },
+	{ "18446744073709551616", -ERANGE, 0 }, { "0x10000000000000000", -ERANGE, 0 },
+	{ "17179869184G", -ERANGE, 0 }, { "16777216T", -ERANGE, 0 },
+	{ "999999999999999999999999999999 ", -ERANGE, 0 },
 };
+
+/* The input as a C string literal body, so that TAP lines stay one line. */
+static const char *escaped(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 5 < len; s++) {
+		if (*s == '\n' || *s == '\t')
+			n += (size_t)snprintf(out + n, len - n, "\\%c", *s == '\n' ? 'n' : 't');
+		else
+			out[n++] = *s;
+	}
+	out[n] = '\0';
+	return out;
+}
 
 int main(void)
 {
@@ -46,12 +77,13 @@ int main(void)
 	FILE *f;
 
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		char name[64];
 		int ret;
 
 		v = 12345;
 		ret = bigphys_parse_size(sizes[i].in, &v);
 		ok(ret == sizes[i].ret && (ret || v == sizes[i].out),
-		   "parse_size(\"%s\")", sizes[i].in);
+		   "parse_size(\"%s\")", escaped(sizes[i].in, name, sizeof(name)));
 	}
 	ok(bigphys_parse_size(NULL, &v) == -EINVAL, "parse_size(NULL) is -EINVAL%s", "");
 

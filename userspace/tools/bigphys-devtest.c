@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* In-guest TAP tests of /dev/bigphys: ioctls, errors, mmap rules, privileges. */
+/*
+ * In-guest TAP tests of /dev/bigphys: ioctls, errors, mmap rules, privileges.
+ * Also built -m32 (bigphys-devtest32) to run on the x86_64 kernel as a
+ * 32-bit process; its TAP lines say "device32".
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +23,11 @@
 #include <unistd.h>
 
 #include "bigphys.h"
+#if UINTPTR_MAX == 0xffffffffU
+#define TAP_PREFIX "device32"
+#else
 #define TAP_PREFIX "device"
+#endif
 #include "tap.h"
 
 #define DEV BIGPHYS_DEFAULT_PATH
@@ -480,6 +488,31 @@ static void test_cache_modes(void)
 	close(fd);
 }
 
+/* libbigphys reports the cache mode the driver gave the buffer. */
+static void test_lib_cache_modes(void)
+{
+	struct bigphys_buffer def = { 0 }, wc = { 0 };
+	struct bigphys *bp;
+	int err;
+
+	err = bigphys_open(NULL, BIGPHYS_OPEN_UNCACHED, &bp);
+	ok(!err, "libbigphys: open with BIGPHYS_OPEN_UNCACHED (%s)", strerror(-err));
+	if (err)
+		return;
+	err = bigphys_alloc(bp, 4 * PG, 0, 0, &def);
+	ok(!err && def.flags == BIGPHYS_ALLOC_UNCACHED,
+	   "libbigphys, O_SYNC handle: a default buffer reports BIGPHYS_ALLOC_UNCACHED (flags %u)",
+	   def.flags);
+	ok(!err && directmap_attrs(def.phys, def.size) == 2,
+	   "libbigphys, O_SYNC handle: ...and it is uncached (PCD)");
+	err = bigphys_alloc(bp, 4 * PG, 0, BIGPHYS_ALLOC_WRITECOMBINE, &wc);
+	ok(!err && wc.flags == BIGPHYS_ALLOC_WRITECOMBINE && directmap_attrs(wc.phys, wc.size) == 1,
+	   "libbigphys, O_SYNC handle: write-combine asked: reports and is write-combine (flags %u)",
+	   wc.flags);
+	ok(bigphys_free(bp, &def) == 0 && bigphys_free(bp, &wc) == 0, "libbigphys: free both");
+	bigphys_close(bp);
+}
+
 static sigjmp_buf bus_jmp;
 
 static void on_sigbus(int sig)
@@ -531,6 +564,140 @@ static void test_area_alias(void)
 	free_id(fd, cached.id);
 	munmap(area, in.total);
 	close(fd);
+}
+
+/*
+ * Map buffers [0, n) that are allocated (id != 0) and not yet mapped, and
+ * write their id at both ends. Returns the number that failed to map;
+ * *first is set to the id of the first failure.
+ */
+static unsigned int map_and_mark(struct bigphys *bp, struct bigphys_buffer *b,
+				 unsigned int n, uint32_t *first, int *first_err)
+{
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		int err;
+
+		if (!b[i].id || b[i].addr)
+			continue;
+		err = bigphys_map(bp, &b[i]);
+		if (err) {
+			if (!bad++) {
+				*first = b[i].id;
+				*first_err = err;
+			}
+			continue;
+		}
+		((volatile uint32_t *)b[i].addr)[0] = b[i].id;
+		((volatile uint32_t *)b[i].addr)[b[i].size / 4 - 1] = ~b[i].id;
+	}
+	return bad;
+}
+
+/* "" or " (N failed, first id ID: error)" for a TAP line. */
+static const char *failures(char *buf, size_t len, unsigned int bad, uint32_t id, int err)
+{
+	if (!bad)
+		return "";
+	snprintf(buf, len, " (%u failed, first id %u: %s)", bad, id,
+		 err ? strerror(-err) : "wrong data");
+	return buf;
+}
+
+/* Mapped buffers whose marks do not read back (another id's data, zero). */
+static unsigned int bad_marks(const struct bigphys_buffer *b, unsigned int n)
+{
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		const volatile uint32_t *p = b[i].addr;
+
+		if (b[i].id && p)
+			bad += p[0] != b[i].id || p[b[i].size / 4 - 1] != ~b[i].id;
+	}
+	return bad;
+}
+
+/*
+ * Every buffer id the driver hands out can be mapped: 100 one-page buffers,
+ * then some more after freeing every third (their ids come back), then a
+ * long alloc/map/free churn that walks on through the id space if ids are
+ * not reused. In the -m32 build this is what a 32-bit process can reach
+ * through mmap2's 32-bit page offset.
+ */
+static void test_many_ids(void)
+{
+	enum { N = 100, MORE = 12, CHURN = 4200 };
+	struct bigphys_buffer b[N + MORE];
+	uint32_t freed[N], first = 0, max_id = 0;
+	unsigned int i, j, n, nfreed = 0, reused = 0, bad, churn_bad = 0;
+	struct bigphys *bp;
+	int err, first_err = 0;
+	char note[96];
+
+	ok(sizeof(off_t) == 8, "off_t is 64 bits (%u): mmap offsets above 4 GiB",
+	   (unsigned int)sizeof(off_t) * 8);
+	err = bigphys_open(NULL, 0, &bp);
+	if (err) {
+		ok(0, "libbigphys: open: %s", strerror(-err));
+		return;
+	}
+	memset(b, 0, sizeof(b));
+	for (n = 0; n < N && !bigphys_alloc(bp, PG, 0, 0, &b[n]); n++)
+		max_id = b[n].id > max_id ? b[n].id : max_id;
+	ok(n == N, "libbigphys: %u of %u one-page buffers allocated", n, N);
+	bad = map_and_mark(bp, b, n, &first, &first_err);
+	ok(bad == 0, "all %u buffers map, ids up to %u%s", n, max_id,
+	   failures(note, sizeof(note), bad, first, first_err));
+	bad = bad_marks(b, n);
+	ok(bad == 0, "each of the %u mappings reads back its own data (%u wrong)", n, bad);
+
+	for (i = 0; i < n; i += 3) {
+		freed[nfreed++] = b[i].id;
+		bigphys_free(bp, &b[i]);
+	}
+	for (i = N; i < N + MORE; i++) {
+		if (bigphys_alloc(bp, PG, 0, 0, &b[i]))
+			break;
+		for (j = 0; j < nfreed; j++)
+			reused += b[i].id == freed[j];
+	}
+	ok(i == N + MORE, "after freeing %u, %u more buffers allocated (%u of them with a freed id)",
+	   nfreed, i - N, reused);
+	first_err = 0;
+	bad = map_and_mark(bp, b, N + MORE, &first, &first_err);
+	ok(bad == 0, "the new buffers map%s", failures(note, sizeof(note), bad, first, first_err));
+	bad = bad_marks(b, N + MORE);
+	ok(bad == 0, "all %u live mappings read back their own data (%u wrong)",
+	   n - nfreed + i - N, bad);
+	for (i = 0; i < N + MORE; i++)
+		if (b[i].id)
+			bigphys_free(bp, &b[i]);
+
+	/* Churn: one buffer at a time; whatever id comes back must map. */
+	first = 0;
+	first_err = 0;
+	for (i = 0; i < CHURN; i++) {
+		struct bigphys_buffer c = { 0 };
+		uint32_t id = 0;
+		int map_err = 0;
+
+		err = bigphys_alloc(bp, PG, 0, 0, &c);
+		if (!err) {
+			id = c.id;
+			max_id = id > max_id ? id : max_id;
+			bad = map_and_mark(bp, &c, 1, &id, &map_err) || bad_marks(&c, 1);
+			bigphys_free(bp, &c);
+		}
+		if ((err || bad) && !churn_bad++) {
+			first = id;
+			first_err = err ? err : map_err;
+		}
+	}
+	ok(churn_bad == 0, "%u alloc/map/write/read/free rounds, ids up to %u%s", CHURN, max_id,
+	   failures(note, sizeof(note), churn_bad, first, first_err));
+	bigphys_close(bp);
 }
 
 struct storm {
@@ -612,7 +779,9 @@ int main(void)
 	test_processes();
 	test_unprivileged();
 	test_cache_modes();
+	test_lib_cache_modes();
 	test_area_alias();
+	test_many_ids();
 	test_storm();
 	return tap_failed ? 1 : 0;
 }

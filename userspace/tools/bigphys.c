@@ -65,7 +65,8 @@ static int parse_size_arg(const char *what, const char *s, uint64_t *v)
 
 	if (err) {
 		fprintf(stderr, "bigphys: invalid %s '%s': %s\n", what, s,
-			err == -ERANGE ? "too large" : "expected a number with optional K/M/G suffix");
+			err == -ERANGE ? "too large" :
+			"expected a number with an optional K/M/G/T/P/E suffix and nothing after it");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
