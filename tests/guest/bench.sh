@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # In-guest part of make bench (bench kernel, booted with bigphysarea= and
 # cma= of the same size). Prints "BENCH ..." lines for scripts/bench.
-#   bench.sh contig|churn|scale|mmap|grab|all
+#   bench.sh contig|churn|scale|mmap|fault|grab|all
 B=/sys/kernel/debug/bigphysarea_bench
 run() { echo "$*" >$B/cmd && cat $B/result || echo "error"; }
 
@@ -41,6 +41,14 @@ scale() {
 	done
 }
 
+fault() {
+	# Whole-area fault rate: 1 vs 10 000 live buffers, and with a WC
+	# alloc/free loop running beside it.
+	bigphys-bench fault 1 3
+	bigphys-bench fault 10000 3
+	bigphys-bench fault 1 3 wc
+}
+
 grab() {
 	# Highest 1920x1080 YUYV frame rate with 0 drops over 10 s (bisection).
 	modprobe bpgrab
@@ -59,9 +67,11 @@ contig) contig idle ;;
 churn) churn ;;
 scale) scale ;;
 mmap) bigphys-bench 16 3 ;;
+fault) fault ;;
 grab) grab ;;
 all)
 	bigphys-bench 16 3
+	fault
 	churn
 	scale
 	contig idle

@@ -6,9 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/bigphys.h>
 
 #include "bigphys.h"
 
@@ -55,6 +61,84 @@ static void measure(const char *name, uint8_t *p, const uint8_t *src, size_t n, 
 	       name, w / 1e6, r / 1e6, c / 1e6);
 }
 
+/*
+ * Whole-area page fault rate: fault in the pages of one cached 8 MiB
+ * buffer through a mapping of the whole area (offset 0), zap them with
+ * MADV_DONTNEED, repeat for @secs. @live one-page buffers exist meanwhile
+ * (spread over files: at most 4095 per file); with @wc_loop a child
+ * allocates and frees write-combining buffers all the time.
+ */
+static int fault_bench(long live, double secs, int wc_loop)
+{
+	const size_t target = 8u << 20;
+	int nfds = live / 4000 + 1, *fds, fd, i;
+	struct bigphys_alloc_req req = { .size = target };
+	struct bigphys_info in = { 0 };
+	uint64_t faults = 0;
+	size_t off, pg = sysconf(_SC_PAGESIZE);
+	pid_t child = -1;
+	double t0, t;
+	uint8_t *area;
+
+	fds = calloc(nfds, sizeof(*fds));
+	fd = open("/dev/bigphys", O_RDWR | O_CLOEXEC);
+	if (!fds || fd < 0 || ioctl(fd, BIGPHYS_IOC_INFO, &in) ||
+	    ioctl(fd, BIGPHYS_IOC_ALLOC, &req) || !req.phys) {
+		perror("bigphys-bench fault: setup (needs root)");
+		return 3;
+	}
+	for (i = 0; i < nfds; i++)
+		fds[i] = open("/dev/bigphys", O_RDWR | O_CLOEXEC);
+	for (i = 0; i < live; i++) {
+		struct bigphys_alloc_req r = { .size = pg };
+
+		if (ioctl(fds[i / 4000], BIGPHYS_IOC_ALLOC, &r)) {
+			perror("bigphys-bench fault: live buffers");
+			return 3;
+		}
+	}
+	area = mmap(NULL, in.total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (area == MAP_FAILED) {
+		perror("bigphys-bench fault: whole-area mmap");
+		return 3;
+	}
+	if (wc_loop) {
+		child = fork();
+		if (!child) {
+			int cfd = open("/dev/bigphys", O_RDWR);
+
+			for (;;) {
+				struct bigphys_alloc_req w = {
+					.size = 64 << 10,
+					.flags = BIGPHYS_ALLOC_WRITECOMBINE,
+				};
+				struct bigphys_free_req f;
+
+				if (!ioctl(cfd, BIGPHYS_IOC_ALLOC, &w)) {
+					f = (struct bigphys_free_req){ .id = w.id };
+					ioctl(cfd, BIGPHYS_IOC_FREE, &f);
+				}
+			}
+		}
+	}
+	area += req.phys - in.phys_base;
+	t0 = now();
+	do {
+		for (off = 0; off < target; off += pg)
+			sink += area[off];
+		faults += target / pg;
+		madvise(area, target, MADV_DONTNEED);
+		t = now() - t0;
+	} while (t < secs);
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
+	printf("BENCH fault live %ld wcloop %d faults_per_s %.0f\n", live, wc_loop,
+	       faults / t);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct { const char *name; uint32_t flags; } modes[] = {
@@ -72,10 +156,16 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "--help")) {
 		printf("usage: bigphys-bench [MiB [ROUNDS]]\n"
+		       "       bigphys-bench fault LIVE SECONDS [wc]\n"
 		       "Prints BENCH lines: write/read/copy MB/s for anonymous memory and\n"
-		       "cached, write-combining and uncached /dev/bigphys buffers.\n");
+		       "cached, write-combining and uncached /dev/bigphys buffers; or the\n"
+		       "whole-area page fault rate with LIVE buffers (and a WC alloc/free\n"
+		       "loop beside it).\n");
 		return 0;
 	}
+	if (argc > 3 && !strcmp(argv[1], "fault"))
+		return fault_bench(atol(argv[2]), atof(argv[3]),
+				   argc > 4 && !strcmp(argv[4], "wc"));
 	if (!n || rounds < 1)
 		return 2;
 	anon = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
