@@ -95,6 +95,7 @@ static void pipe_case(int use_close)
 	struct iovec iov;
 	ssize_t n;
 	size_t got = 0;
+	int ret;
 
 	fd = open(DEV, O_RDWR | O_CLOEXEC);
 	fd2 = open(DEV, O_RDWR | O_CLOEXEC);
@@ -121,7 +122,8 @@ static void pipe_case(int use_close)
 		ok(free_buf(fd, req.id) == 0, "%s: first owner frees it", how);
 	}
 
-	ok(info(fd2, &in) == 0 && in.held >= MIB,
+	ret = info(fd2, &in);
+	ok(ret == 0 && in.held >= MIB,
 	   "%s: INFO shows the buffer held while the pipe has its pages (%" PRIu64 ")",
 	   how, (uint64_t)in.held);
 	ok(in.free <= in.total - MIB, "%s: held memory does not count as free", how);
