@@ -280,7 +280,7 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 	if (!referenced) {
 		kfree(ba);
 	} else {
-		pool->reclaim_delay = BIGPHYS_RECLAIM_MIN;
+		WRITE_ONCE(pool->reclaim_delay, BIGPHYS_RECLAIM_MIN);
 		mod_delayed_work(system_wq, &pool->reclaim_work,
 				 BIGPHYS_RECLAIM_MIN);
 	}
@@ -339,7 +339,8 @@ static void bigphys_reclaim_work(struct work_struct *work)
 						 reclaim_work);
 
 	WRITE_ONCE(pool->reclaim_delay,
-		   min(pool->reclaim_delay * 2, (unsigned long)BIGPHYS_RECLAIM_MAX));
+		   min(READ_ONCE(pool->reclaim_delay) * 2,
+		       (unsigned long)BIGPHYS_RECLAIM_MAX));
 	bigphys_pool_reclaim(pool);
 }
 

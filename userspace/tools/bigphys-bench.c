@@ -65,8 +65,9 @@ static void measure(const char *name, uint8_t *p, const uint8_t *src, size_t n, 
  * Whole-area page fault rate: fault in the pages of one cached 8 MiB
  * buffer through a mapping of the whole area (offset 0), zap them with
  * MADV_DONTNEED, repeat for @secs. @live one-page buffers exist meanwhile
- * (spread over files: at most 4095 per file); with @wc_loop a child
- * allocates and frees write-combining buffers all the time.
+ * (spread over files: at most 4095 per file); with @wc_loop 1 a child
+ * allocates and frees write-combining buffers all the time, with 2
+ * cached ones (the control: the same CPU load without type changes).
  */
 static int fault_bench(long live, double secs, int wc_loop)
 {
@@ -110,7 +111,8 @@ static int fault_bench(long live, double secs, int wc_loop)
 			for (;;) {
 				struct bigphys_alloc_req w = {
 					.size = 64 << 10,
-					.flags = BIGPHYS_ALLOC_WRITECOMBINE,
+					.flags = wc_loop == 1 ?
+						 BIGPHYS_ALLOC_WRITECOMBINE : 0,
 				};
 				struct bigphys_free_req f;
 
@@ -134,7 +136,8 @@ static int fault_bench(long live, double secs, int wc_loop)
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 	}
-	printf("BENCH fault live %ld wcloop %d faults_per_s %.0f\n", live, wc_loop,
+	printf("BENCH fault live %ld loop %s faults_per_s %.0f\n", live,
+	       wc_loop == 1 ? "wc" : wc_loop == 2 ? "cached" : "none",
 	       faults / t);
 	return 0;
 }
@@ -156,7 +159,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "--help")) {
 		printf("usage: bigphys-bench [MiB [ROUNDS]]\n"
-		       "       bigphys-bench fault LIVE SECONDS [wc]\n"
+		       "       bigphys-bench fault LIVE SECONDS [wc|cached]\n"
 		       "Prints BENCH lines: write/read/copy MB/s for anonymous memory and\n"
 		       "cached, write-combining and uncached /dev/bigphys buffers; or the\n"
 		       "whole-area page fault rate with LIVE buffers (and a WC alloc/free\n"
@@ -165,7 +168,7 @@ int main(int argc, char **argv)
 	}
 	if (argc > 3 && !strcmp(argv[1], "fault"))
 		return fault_bench(atol(argv[2]), atof(argv[3]),
-				   argc > 4 && !strcmp(argv[4], "wc"));
+				   argc < 5 ? 0 : !strcmp(argv[4], "wc") ? 1 : 2);
 	if (!n || rounds < 1)
 		return 2;
 	anon = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -19,6 +19,7 @@
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
+#include <linux/swiotlb.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
 #include <uapi/linux/bigphys.h>
@@ -35,7 +36,8 @@
  */
 #define BIGPHYS_OFFSET_SHIFT	32
 #define BIGPHYS_ID_PGSHIFT	(BIGPHYS_OFFSET_SHIFT - PAGE_SHIFT)
-#define BIGPHYS_MAX_ID		((1U << (32 - BIGPHYS_ID_PGSHIFT)) - 1)
+/* mmap2 counts 4096-byte units on every architecture with a compat ABI. */
+#define BIGPHYS_MAX_ID		((1U << (32 - (BIGPHYS_OFFSET_SHIFT - 12))) - 1)
 
 #define BIGPHYS_FS_MAGIC	0x62706873	/* "bphs" */
 
@@ -96,6 +98,12 @@ static phys_addr_t bigphys_area_base;
 static size_t bigphys_area_size;
 
 static struct miscdevice bigphys_misc;
+/*
+ * Buffers get a streaming DMA mapping for SYNC unless DMA would bounce
+ * (swiotlb=force, confidential-computing guests): a bounce copy would
+ * overwrite the user's data and every buffer would hold bounce slots.
+ */
+static bool bigphys_dma_ok __ro_after_init;
 
 static struct device *bigphys_dev(void)
 {
@@ -110,7 +118,8 @@ static struct device *bigphys_dev(void)
  */
 static bool bigphys_memtype_supported(void)
 {
-	return IS_ENABLED(CONFIG_X86) || IS_ENABLED(CONFIG_ARM64);
+	return IS_ENABLED(CONFIG_X86) ||
+	       (IS_ENABLED(CONFIG_ARM64) && bigphys_dma_ok);
 }
 
 /* Switch the direct map of a buffer to its cache mode, or back to WB. */
@@ -140,8 +149,7 @@ static void bigphys_write_back(struct bigphys_ubuf *ub)
 #ifdef CONFIG_X86
 	clflush_cache_range(ub->buf.vaddr, ub->buf.size);
 #else
-	dma_sync_single_for_device(bigphys_dev(), ub->dma, ub->buf.size,
-				   DMA_BIDIRECTIONAL);
+	/* Done in bigphys_ubuf_create(): the DMA API cleans the zeroes. */
 #endif
 }
 
@@ -168,8 +176,12 @@ static int bigphys_make_uncached(struct bigphys_ubuf *ub)
 	bigphys_zap_area(ub->buf.phys, ub->buf.size);
 	bigphys_write_back(ub);
 	ret = bigphys_set_memtype(ub, false);
-	if (ret)
+	if (ret) {
+		/* A partial change must not leave pages uncached in the pool. */
+		if (bigphys_set_memtype(ub, true))
+			return ret;	/* keeps the SIGBUS entry: never WB-mapped */
 		mtree_erase(&bigphys_memtype, pfn);
+	}
 	return ret;
 }
 
@@ -185,6 +197,13 @@ static int bigphys_make_cached(struct bigphys_ubuf *ub)
 		return ret;
 	mtree_erase(&bigphys_memtype, PHYS_PFN(ub->buf.phys));
 	return 0;
+}
+
+static void bigphys_ubuf_dma_unmap(struct bigphys_ubuf *ub)
+{
+	if (bigphys_dma_ok)
+		dma_unmap_page_attrs(bigphys_dev(), ub->dma, ub->buf.size,
+				     DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
 }
 
 /*
@@ -206,23 +225,25 @@ static struct bigphys_ubuf *bigphys_ubuf_create(u64 size, u64 align, u32 cache)
 			    &ub->buf);
 	if (ret)
 		goto err_free_ub;
-	ub->dma = dma_map_page_attrs(bigphys_dev(), virt_to_page(ub->buf.vaddr),
-				     0, ub->buf.size, DMA_BIDIRECTIONAL,
-				     DMA_ATTR_SKIP_CPU_SYNC);
-	if (dma_mapping_error(bigphys_dev(), ub->dma)) {
-		ret = -ENOMEM;
-		goto err_free_buf;
+	if (bigphys_dma_ok) {
+		ub->dma = dma_map_page_attrs(bigphys_dev(),
+					     virt_to_page(ub->buf.vaddr), 0,
+					     ub->buf.size, DMA_BIDIRECTIONAL,
+					     DMA_ATTR_SKIP_CPU_SYNC);
+		if (dma_mapping_error(bigphys_dev(), ub->dma)) {
+			ret = -ENOMEM;
+			goto err_free_buf;
+		}
+		dma_sync_single_for_device(bigphys_dev(), ub->dma, ub->buf.size,
+					   DMA_BIDIRECTIONAL);
 	}
-	dma_sync_single_for_device(bigphys_dev(), ub->dma, ub->buf.size,
-				   DMA_BIDIRECTIONAL);
 	ret = bigphys_make_uncached(ub);
 	if (ret)
 		goto err_unmap;
 	return ub;
 
 err_unmap:
-	dma_unmap_page_attrs(bigphys_dev(), ub->dma, ub->buf.size,
-			     DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
+	bigphys_ubuf_dma_unmap(ub);
 err_free_buf:
 	bigphys_free(&ub->buf);
 err_free_ub:
@@ -241,8 +262,7 @@ static void bigphys_ubuf_release(struct kref *ref)
 	struct bigphys_ubuf *ub = container_of(ref, struct bigphys_ubuf, ref);
 
 	bigphys_zap_area(ub->buf.phys, ub->buf.size);
-	dma_unmap_page_attrs(bigphys_dev(), ub->dma, ub->buf.size,
-			     DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
+	bigphys_ubuf_dma_unmap(ub);
 	if (bigphys_make_cached(ub))
 		pr_warn("cannot restore write-back caching; leaking %zu bytes\n",
 			ub->buf.size);
@@ -427,12 +447,15 @@ static long bigphys_ioc_free(struct bigphys_file *bf, void __user *arg)
 static void bigphys_sync_range(struct bigphys_ubuf *ub, u64 offset, u64 len,
 			       u32 dir)
 {
+	if (!bigphys_dma_ok)
+		goto barrier;	/* coherent (x86), or refused at ALLOC */
 	if (dir & BIGPHYS_SYNC_TO_DEVICE)
 		dma_sync_single_for_device(bigphys_dev(), ub->dma + offset, len,
 					   DMA_TO_DEVICE);
 	if (dir & BIGPHYS_SYNC_FROM_DEVICE)
 		dma_sync_single_for_cpu(bigphys_dev(), ub->dma + offset, len,
 					DMA_FROM_DEVICE);
+barrier:
 	/* Drains write-combining buffers and orders against the device. */
 	mb();
 }
@@ -655,6 +678,9 @@ static int __init bigphys_dev_init(void)
 	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto err_deregister;
+	bigphys_dma_ok = !is_swiotlb_force_bounce(dev);
+	if (!bigphys_dma_ok && !IS_ENABLED(CONFIG_X86))
+		pr_info("DMA bounces: SYNC is a barrier only, no uncached or write-combining buffers\n");
 	return 0;
 
 err_deregister:

@@ -79,7 +79,7 @@ struct bigphys_info {
  *	with EOPNOTSUPP on architectures where the user mapping cannot be
  *	kept consistent with the kernel's (all but x86 and arm64)
  * @id: out: handle for BIGPHYS_IOC_FREE and BIGPHYS_IOC_SYNC; at most
- *	4095 buffers per open file with 4 KiB pages (ENOSPC beyond)
+ *	4095 buffers per open file (ENOSPC beyond)
  * @offset: out: mmap() offset of this buffer on this file, id << 32; its
  *	page offset fits 32 bits, so 32-bit processes can map it too
  * @phys: out: physical address; 0 unless the caller has CAP_SYS_ADMIN
