@@ -78,6 +78,20 @@ static void bpgrab_streamoff(struct bpgrab_dev *g)
 	wake_up_interruptible(&g->wq);
 }
 
+/* The last reference is gone: no file has the device open, it is unbound. */
+static void bpgrab_dev_release(struct kref *ref)
+{
+	struct bpgrab_dev *g = container_of(ref, struct bpgrab_dev, ref);
+
+	mutex_destroy(&g->lock);
+	put_device(g->dev);
+	kfree(g);
+}
+
+/*
+ * misc_open() holds misc_mtx across this call and remove() deregisters the
+ * misc device before it drops the driver's reference, so @g is alive here.
+ */
 static int bpgrab_open(struct inode *inode, struct file *file)
 {
 	struct bpgrab_dev *g = container_of(file->private_data,
@@ -91,12 +105,14 @@ static int bpgrab_open(struct inode *inode, struct file *file)
 		g->is_open = true;
 		bpgrab_default_fmt(g);
 		memset(&g->stats, 0, sizeof(g->stats));
+		kref_get(&g->ref);
 		file->private_data = g;
 	}
 	mutex_unlock(&g->lock);
 	return ret;
 }
 
+/* After remove() the engine is stopped and the buffers are freed already. */
 static int bpgrab_release(struct inode *inode, struct file *file)
 {
 	struct bpgrab_dev *g = file->private_data;
@@ -106,6 +122,7 @@ static int bpgrab_release(struct inode *inode, struct file *file)
 	bpgrab_free_bufs(g);
 	g->is_open = false;
 	mutex_unlock(&g->lock);
+	kref_put(&g->ref, bpgrab_dev_release);
 	return 0;
 }
 
@@ -206,7 +223,10 @@ static long bpgrab_qbuf(struct bpgrab_dev *g, void __user *arg)
 	return ret;
 }
 
-/* Take the oldest filled buffer: 0, -EAGAIN if none yet, -EPIPE if stopped. */
+/*
+ * Take the oldest filled buffer: 0, -EAGAIN if none yet, -EPIPE if stopped,
+ * -ENODEV once the device is unbound.
+ */
 static int bpgrab_try_dqbuf(struct bpgrab_dev *g, struct bpgrab_buffer *out)
 {
 	struct bpgrab_buf *b;
@@ -214,7 +234,9 @@ static int bpgrab_try_dqbuf(struct bpgrab_dev *g, struct bpgrab_buffer *out)
 
 	spin_lock_irq(&g->qlock);
 	b = list_first_entry_or_null(&g->done, struct bpgrab_buf, list);
-	if (b) {
+	if (g->dead) {
+		ret = -ENODEV;
+	} else if (b) {
 		list_del(&b->list);
 		b->owner = BPGRAB_APP;
 		*out = b->result;
@@ -232,7 +254,7 @@ static bool bpgrab_dq_ready(struct bpgrab_dev *g)
 	bool ready;
 
 	spin_lock_irq(&g->qlock);
-	ready = !list_empty(&g->done) || !g->streaming;
+	ready = !list_empty(&g->done) || !g->streaming || g->dead;
 	spin_unlock_irq(&g->qlock);
 	return ready;
 }
@@ -302,6 +324,10 @@ static long bpgrab_ioctl(struct file *file, unsigned int cmd,
 		return bpgrab_dqbuf(g, file, uarg);
 
 	mutex_lock(&g->lock);
+	if (g->dead) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
 	switch (cmd) {
 	case BPGRAB_IOC_S_FMT:
 		ret = bpgrab_s_fmt(g, uarg);
@@ -328,6 +354,7 @@ static long bpgrab_ioctl(struct file *file, unsigned int cmd,
 	default:
 		ret = -ENOTTY;
 	}
+out_unlock:
 	mutex_unlock(&g->lock);
 	return ret;
 }
@@ -339,7 +366,9 @@ static __poll_t bpgrab_poll(struct file *file, poll_table *wait)
 
 	poll_wait(file, &g->wq, wait);
 	spin_lock_irq(&g->qlock);
-	if (!list_empty(&g->done))
+	if (g->dead)
+		mask |= EPOLLERR | EPOLLHUP;
+	else if (!list_empty(&g->done))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	else if (!g->streaming)
 		mask |= EPOLLERR;
@@ -362,10 +391,12 @@ static int bpgrab_probe(struct platform_device *pdev)
 	struct bpgrab_dev *g;
 	int ret;
 
-	g = devm_kzalloc(&pdev->dev, sizeof(*g), GFP_KERNEL);
+	/* Not devm: an open file keeps using @g after remove(). */
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
 	if (!g)
 		return -ENOMEM;
-	g->dev = &pdev->dev;
+	kref_init(&g->ref);
+	g->dev = get_device(&pdev->dev);
 	mutex_init(&g->lock);
 	spin_lock_init(&g->qlock);
 	init_waitqueue_head(&g->wq);
@@ -375,27 +406,55 @@ static int bpgrab_probe(struct platform_device *pdev)
 
 	ret = dma_coerce_mask_and_coherent(g->dev, DMA_BIT_MASK(64));
 	if (ret)
-		return ret;
+		goto err_put;
 
 	g->misc.minor = MISC_DYNAMIC_MINOR;
 	g->misc.name = g->name;
 	g->misc.fops = &bpgrab_fops;
 	g->misc.parent = g->dev;
 	g->misc.mode = 0600;
+	platform_set_drvdata(pdev, g);
 	ret = misc_register(&g->misc);
 	if (ret)
-		return ret;
-	platform_set_drvdata(pdev, g);
+		goto err_put;
 	dev_info(g->dev, "simulated frame grabber at /dev/%s\n", g->name);
 	return 0;
+
+err_put:
+	kref_put(&g->ref, bpgrab_dev_release);
+	return ret;
 }
 
+/**
+ * bpgrab_remove() - unbind the driver, also while the device is open
+ * @pdev: the platform device
+ *
+ * Once misc_deregister() returns, nothing can open the device any more.
+ * A file that has it open keeps its reference to the state: stop the DMA
+ * engine and wait for the frame in progress, give the buffers back to the
+ * bigphysarea and wake every DQBUF and poll() waiter. From then on every
+ * operation on that file fails with -ENODEV, and its close frees the state.
+ * Module unload cannot get here with the device open: the file holds a
+ * reference to the module.
+ */
 static void bpgrab_remove(struct platform_device *pdev)
 {
 	struct bpgrab_dev *g = platform_get_drvdata(pdev);
 
 	misc_deregister(&g->misc);
-	mutex_destroy(&g->lock);
+
+	mutex_lock(&g->lock);
+	/* Before the wakeup in bpgrab_streamoff(): waiters see -ENODEV. */
+	spin_lock_irq(&g->qlock);
+	g->dead = true;
+	spin_unlock_irq(&g->qlock);
+	bpgrab_streamoff(g);
+	bpgrab_free_bufs(g);
+	if (g->is_open)
+		dev_info(g->dev, "unbound while open: capture stopped, buffers freed\n");
+	mutex_unlock(&g->lock);
+
+	kref_put(&g->ref, bpgrab_dev_release);
 }
 
 static struct platform_driver bpgrab_driver = {

@@ -4,6 +4,7 @@
 #define _BPGRAB_H
 
 #include <linux/bigphysarea.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
@@ -40,13 +41,18 @@ struct bpgrab_buf {
 
 /**
  * struct bpgrab_dev - one simulated frame grabber
- * @dev: the platform device
- * @misc: /dev/bpgrabN
- * @lock: serialises open/release and the control ioctls; protects @fmt,
- *	@bufs, @nbufs, @is_open and @engine
+ * @ref: the bound driver holds one reference and the open file another;
+ *	the last put frees the structure, so an open file outlives unbind
+ * @dev: the platform device, referenced for as long as @ref
+ * @misc: /dev/bpgrabN, registered while the driver is bound
+ * @lock: serialises open/release, the control ioctls and remove(); protects
+ *	@fmt, @bufs, @nbufs, @is_open and @engine
  * @qlock: protects @queued, @done, every buffer's @owner and @result,
  *	@streaming, @sequence and @stats; taken by the DMA engine
  * @wq: DQBUF and poll() wait here for filled buffers
+ * @dead: remove() ran: the engine is stopped, the buffers are freed and
+ *	every operation but close fails with -ENODEV. Written with both
+ *	@lock and @qlock held, so either is enough to read it.
  * @is_open: the device is open (one file at a time)
  * @streaming: the DMA engine runs
  * @fmt: current format
@@ -60,11 +66,13 @@ struct bpgrab_buf {
  * @name: device node name
  */
 struct bpgrab_dev {
+	struct kref ref;
 	struct device *dev;
 	struct miscdevice misc;
 	struct mutex lock;		/* see the kernel-doc above */
 	spinlock_t qlock;		/* see the kernel-doc above */
 	wait_queue_head_t wq;
+	bool dead;
 	bool is_open;
 	bool streaming;
 	struct bpgrab_format fmt;

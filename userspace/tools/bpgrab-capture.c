@@ -448,9 +448,12 @@ int main(int argc, char **argv)
 		uint64_t seq;
 
 		rc = poll(&pfd, 1, 5000);
-		if (rc <= 0 || pfd.revents & POLLERR) {
+		if (rc <= 0 || pfd.revents & (POLLERR | POLLHUP)) {
+			/* POLLHUP: the driver was unbound, every ioctl fails with ENODEV. */
 			fprintf(stderr, "bpgrab-capture: %s\n", rc == 0 ? "no frame for 5 s" :
-				rc < 0 ? strerror(errno) : "stream stopped");
+				rc < 0 ? strerror(errno) :
+				pfd.revents & POLLHUP ? "device removed (driver unbound)" :
+				"stream stopped");
 			if (rc < 0 && errno == EINTR)
 				continue;
 			rc = EXIT_DEVICE;

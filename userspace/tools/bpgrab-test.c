@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* In-guest TAP tests of the bpgrab control interface and its error cases. */
+/*
+ * In-guest TAP tests of the bpgrab control interface and its error cases.
+ * "bpgrab-test unbind" instead unbinds the driver under an open file, idle
+ * and streaming, and binds it again (tests/guest/grabber-unbind.sh).
+ */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -12,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/bpgrab.h>
@@ -20,6 +26,8 @@
 #include "tap.h"
 
 #define DEV "/dev/bpgrab0"
+#define DRV "/sys/bus/platform/drivers/bpgrab/"
+#define PDEV "bpgrab.0"
 
 static int xio(int fd, unsigned long cmd, void *arg)
 {
@@ -246,10 +254,194 @@ static void test_close_streaming(void)
 	close(fd);
 }
 
-int main(void)
+static int sysfs_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int unbind(void)
+{
+	return sysfs_write(DRV "unbind", PDEV);
+}
+
+static int bind(void)
+{
+	return sysfs_write(DRV "bind", PDEV);
+}
+
+/* Is the DMA engine's kernel thread ("bpgrab0-dma") alive? */
+static int engine_running(void)
+{
+	struct dirent *d;
+	char path[300], comm[64];
+	int found = 0;
+	DIR *proc = opendir("/proc");
+	FILE *f;
+
+	while (proc && !found && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		found = fgets(comm, sizeof(comm), f) && !strcmp(comm, "bpgrab0-dma\n");
+		fclose(f);
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}
+
+struct waiter {
+	pthread_t t;
+	int fd, ret;
+	short revents;
+};
+
+static void *poll_blocked(void *arg)
+{
+	struct waiter *w = arg;
+	struct pollfd pfd = { .fd = w->fd, .events = POLLIN };
+
+	w->ret = poll(&pfd, 1, 10000);
+	w->revents = pfd.revents;
+	return NULL;
+}
+
+static void *dqbuf_blocked(void *arg)
+{
+	struct waiter *w = arg;
+	struct bpgrab_buffer b;
+
+	w->ret = xio(w->fd, BPGRAB_IOC_DQBUF, &b);
+	return NULL;
+}
+
+/* Join @w within 10 s; a thread still blocked then is a failure, not a hang. */
+static int join_waiter(struct waiter *w)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 10;
+	return pthread_timedjoin_np(w->t, NULL, &ts) ? -1 : 0;
+}
+
+/* Every ioctl of the interface on @fd: how many did not fail with ENODEV. */
+static int ioctls_not_enodev(int fd)
+{
+	static const unsigned long cmds[] = {
+		BPGRAB_IOC_S_FMT, BPGRAB_IOC_G_FMT, BPGRAB_IOC_REQBUFS,
+		BPGRAB_IOC_QBUF, BPGRAB_IOC_DQBUF, BPGRAB_IOC_STREAMON,
+		BPGRAB_IOC_STREAMOFF, BPGRAB_IOC_G_STATS,
+	};
+	struct bpgrab_reqbufs arg;
+	unsigned int i;
+	int bad = 0;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		memset(&arg, 0, sizeof(arg));
+		arg.count = 2;
+		if (xio(fd, cmds[i], &arg) != -ENODEV)
+			bad++;
+	}
+	return bad;
+}
+
+static void test_unbind_open(void)
+{
+	uint64_t free0 = area_free();
+	struct pollfd pfd;
+	struct bpgrab_reqbufs rb;
+	struct bpgrab_format f;
+	struct stat st;
+	int fd = grab_open(0), fd2, ret;
+
+	s_fmt(fd, 160, 120, BPGRAB_PIX_YUYV, 50, &f);
+	ok(reqbufs(fd, 4, &rb) == 0 && area_free() < free0, "open file with 4 buffers");
+	ok(unbind() == 0, "unbind while open");
+	ok(area_free() == free0, "unbind gives the open file's buffers back to the area");
+	ok(stat(DEV, &st) && errno == ENOENT, "%s is gone", DEV);
+	ok(ioctls_not_enodev(fd) == 0, "every ioctl on the open file: ENODEV");
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	ok(ioctls_not_enodev(fd) == 0, "...also with O_NONBLOCK");
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	ret = poll(&pfd, 1, 0);
+	ok(ret == 1 && (pfd.revents & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP),
+	   "poll on the open file: POLLERR | POLLHUP (ret %d revents %#x)", ret, pfd.revents);
+
+	ok(bind() == 0 && stat(DEV, &st) == 0, "bind again: %s is back", DEV);
+	fd2 = open(DEV, O_RDWR | O_CLOEXEC);
+	ok(fd2 >= 0, "the new device opens while the unbound file is still open");
+	ok(fd2 >= 0 && xio(fd2, BPGRAB_IOC_G_FMT, &f) == 0 && f.width == 640,
+	   "the new device works (G_FMT)");
+	ok(xio(fd, BPGRAB_IOC_G_FMT, &f) == -ENODEV, "the unbound file still gets ENODEV");
+	ok(close(fd) == 0, "close the unbound file");
+	if (fd2 >= 0)
+		close(fd2);
+	ok(area_free() == free0, "area as before");
+}
+
+static void test_unbind_streaming(void)
+{
+	uint64_t free0 = area_free();
+	struct waiter dq = { 0 }, pw = { 0 };
+	struct bpgrab_reqbufs rb;
+	struct bpgrab_format f;
+	struct bpgrab_buffer b;
+	int fd = grab_open(0), joined;
+
+	/* Hold the only filled buffer: the engine streams, nothing completes. */
+	s_fmt(fd, 160, 120, BPGRAB_PIX_YUYV, 50, &f);
+	reqbufs(fd, 2, &rb);
+	qbuf(fd, 0);
+	ok(xio(fd, BPGRAB_IOC_STREAMON, NULL) == 0 && xio(fd, BPGRAB_IOC_DQBUF, &b) == 0 &&
+	   engine_running(), "streaming, the application holds the filled buffer");
+	dq.fd = pw.fd = fd;
+	pthread_create(&dq.t, NULL, dqbuf_blocked, &dq);
+	pthread_create(&pw.t, NULL, poll_blocked, &pw);
+	usleep(300000);
+	ok(unbind() == 0, "unbind while streaming, with DQBUF and poll() blocked");
+	ok(!engine_running(), "the DMA engine thread has ended");
+	ok(area_free() == free0, "unbind while streaming gives every buffer back");
+	joined = join_waiter(&dq) == 0;
+	ok(joined && dq.ret == -ENODEV, "the blocked DQBUF wakes with ENODEV (%s)",
+	   joined ? strerror(-dq.ret) : "still blocked");
+	joined = join_waiter(&pw) == 0;
+	ok(joined && pw.ret == 1 && (pw.revents & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP),
+	   "the blocked poll() wakes with POLLERR | POLLHUP (ret %d revents %#x)",
+	   pw.ret, pw.revents);
+	ok(xio(fd, BPGRAB_IOC_QBUF, &b) == -ENODEV, "QBUF of the held buffer: ENODEV");
+	ok(close(fd) == 0, "close the unbound file");
+	ok(bind() == 0, "bind again");
+}
+
+static int test_unbind(void)
+{
+	test_unbind_open();
+	test_unbind_streaming();
+	return tap_failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct stat st;
 	int fd;
+
+	if (argc == 2 && !strcmp(argv[1], "unbind"))
+		return test_unbind();
+	if (argc != 1) {
+		fprintf(stderr, "usage: bpgrab-test [unbind]\n");
+		return 2;
+	}
 
 	ok(stat(DEV, &st) == 0 && S_ISCHR(st.st_mode) && (st.st_mode & 0777) == 0600,
 	   "%s is a character device with mode 0600", DEV);

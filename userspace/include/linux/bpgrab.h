@@ -21,6 +21,9 @@
  *
  * Only one file may have the device open. Reserved fields must be zero;
  * structs are versioned by their size, which the ioctl number encodes.
+ * If the driver is unbound while the device is open, capture stops, the
+ * buffers are freed, every ioctl fails with ENODEV and poll() reports
+ * POLLERR | POLLHUP: close the file.
  */
 #ifndef _UAPI_LINUX_BPGRAB_H
 #define _UAPI_LINUX_BPGRAB_H
