@@ -6,6 +6,7 @@
 #include <linux/hrtimer.h>
 #include <linux/io.h>
 #include <linux/kthread.h>
+#include <linux/math64.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
 #include <kunit/visibility.h>
@@ -103,7 +104,8 @@ static int bpgrab_dma_thread(void *data)
 			__set_current_state(TASK_RUNNING);
 			break;
 		}
-		schedule_hrtimeout_range(&next, interval / 100, HRTIMER_MODE_ABS);
+		schedule_hrtimeout_range(&next, div_u64(interval, 100),
+					 HRTIMER_MODE_ABS);
 		if (kthread_should_stop())
 			break;
 		bpgrab_dma_frame(g, missed);

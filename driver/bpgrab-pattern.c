@@ -2,6 +2,7 @@
 /* bpgrab: test pattern generator (colour bars, moving box, frame number). */
 
 #include <linux/export.h>
+#include <linux/math64.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
 #include <uapi/linux/bpgrab.h>
@@ -117,8 +118,10 @@ static void bpgrab_number(u8 *dst, u32 bpl, u32 width, u32 height, u32 fmt,
 	u8 digits[20];
 
 	do {
-		digits[nd++] = n % 10;
-		n /= 10;
+		u32 rem;
+
+		n = div_u64_rem(n, 10, &rem);
+		digits[nd++] = rem;
 	} while (n);
 
 	bpgrab_rect(dst, bpl, width, height, fmt, s, s, (nd * 6 + 2) * s,
@@ -160,7 +163,7 @@ void bpgrab_pattern_fill(u8 *dst, u32 width, u32 height, u32 pixelformat,
 	if (box > width)
 		box = width;
 	span = width - box + 1;
-	boxx = (u32)((sequence * step) % span);
+	div_u64_rem(sequence * step, span, &boxx);
 	boxy = bars_h + (height - bars_h - box) / 2;
 
 	/* One line of each kind, then copies. */
