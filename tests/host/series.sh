@@ -19,7 +19,7 @@ for p in "${pl[@]}"; do
 	from=$(sed -n 's/^From: //p' "$f" | head -n1)
 	subj=$(sed -n 's/^Subject: //p' "$f" | head -n1)
 	ok=1
-	[[ "$subj" =~ ^\[PATCH\ $i/$n\]\ [A-Za-z0-9/_.-]+:\ .+ ]] || ok=0
+	[[ "$subj" =~ ^\[PATCH\ 0*$i/$n\]\ [A-Za-z0-9/_.-]+:\ .+ ]] || ok=0
 	grep -qxF "Signed-off-by: $from" "$f" || ok=0
 	[ "$(awk '/^---$/{exit} /^Subject:/{s=1; next} s && NF {c++} END{print c+0}' "$f")" -ge 2 ] || ok=0
 	check "$p: header (Subject [PATCH $i/$n] subsys: ..., body, Signed-off-by = From)" test $ok = 1
