@@ -3,7 +3,7 @@
 # Every prefix of the series builds (bzImage + modules, -Werror where the
 # kernel sets it), incrementally in build/obj-bisect with ccache. The tree
 # is left with the whole series applied.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tap.sh"
 export FLAVOUR=bisect	# build/obj-bisect, before lib.sh derives OBJ from it
 . "$TOP/scripts/lib.sh"
 export QUILT_PATCHES=$TOP/patches QUILT_SERIES=$TOP/series QUILT_PC=.pc

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # sparse (make C=2) on every object of the series: no warnings.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tap.sh"
 . "$TOP/scripts/lib.sh"
 OBJ=$BUILD/obj-test
 objs=(mm/bigphysarea.o mm/bigphysarea_pool.o mm/bigphysarea_debug.o

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The build scripts: a re-run with nothing changed does no work, the
 # configuration matches the fragments, build/linux is usable for M= builds.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tap.sh"
 . "$TOP/scripts/lib.sh"
 
 out=$("$TOP/scripts/tree" 2>&1)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Series hygiene: headers, quilt push (no fuzz/offset), git am, checkpatch
 # --strict, and repo-owned sources agreeing with the patched tree.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tap.sh"
 . "$TOP/scripts/lib.sh"
 set -u
 

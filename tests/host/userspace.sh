@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # userspace/: builds warning-free, library unit tests, static tools,
 # pkg-config file, CLI behaviour without a device.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tap.sh"
 U=$TOP/userspace
 
 out=$(make -s -C "$U" 2>&1)
