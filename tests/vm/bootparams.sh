@@ -42,14 +42,14 @@ run_case() {
 	size=$(sed -n 's/^AREA=//p' <<<"$out")
 	if [ $rc = 0 ] && grep -q REACHED-USERSPACE <<<"$out" && [ "$problems" = 1 ] &&
 		[ "$size" = "$want" ]; then
-		echo "ok - bootparams: '$args' boots, one message, area $want"
+		pass "'$args' boots, one message, area $want"
 	else
-		echo "not ok - bootparams: '$args' (rc $rc, $problems problem lines, area ${size:-?}, want $want)"
+		fail "'$args' (rc $rc, $problems problem lines, area ${size:-?}, want $want)"
 		grep 'bigphysarea\|panic\|vm-run' <<<"$out" | sed 's/^/#   /' | head -n 8
 	fi
 	grep '^\[.*\] bigphysarea: ' <<<"$log" | grep -v 'reserved ' | sed 's/^\[[^]]*\] /#   /'
 }
 export -f run_case
-export VMRUN
+export TOP TAP_PREFIX
 # Two boots at a time: one per core.
-printf '%s\n' "${cases[@]}" | xargs -d '\n' -P 2 -I{} bash -c 'run_case "$1"' _ {}
+printf '%s\n' "${cases[@]}" | xargs -d '\n' -P 2 -I{} bash -c '. "$TOP/tests/tap.sh"; run_case "$1"' _ {}
