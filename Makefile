@@ -1,65 +1,84 @@
 # SPDX-License-Identifier: GPL-2.0
-# bigphys: top-level entry points. Every target installs what it needs.
+# bigphys: top-level entry points. This file is the one dependency graph:
+# every target names what it needs as prerequisites, and the scripts it
+# runs each do one step. Every target works from a fresh clone.
 #
-#   make demo    - end to end: deps, kernel, VM, capture demo
-#   make check   - all tests; ends with "N passed, N failed, N skipped"
-#   make kernel  - tree + series + config + build (incremental)
-#   make vm      - interactive shell in the test VM
-#   make help    - everything else
+# Kernel flavours (configs/flavours: test, debug, bench, bisect) each get
+#   tree-NAME       the flavour's source tree with the series applied
+#   config-NAME     build/obj-NAME/.config from tinyconfig + its fragments
+#   kernel-NAME     image + modules in build/obj-NAME
+#   initramfs-NAME  build/initramfs-NAME.cpio (modules, tools, in-guest tests)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help deps kernel userspace initramfs vm demo check check-host \
-	check-vm check-debug bench clean distclean
+# The scripts share build/src and use every core themselves.
+.NOTPARALLEL:
 
-help:
-	@sed -n 's/^#   make /  make /p' Makefile
-	@echo "  make userspace   - libbigphys and tools (userspace/build/)"
-	@echo "  make initramfs   - the VM's initramfs (build/initramfs-test.cpio)"
-	@echo "  make check-host  - host-side tests only"
-	@echo "  make check-vm    - VM tests only"
-	@echo "  make check-debug - debug kernel (KASAN, lockdep, kmemleak, UBSAN...), all VM tests,"
-	@echo "                     100k-op fuzz, sparse, every series prefix builds"
-	@echo "  make bench       - bigphys vs CMA / page allocator, mmap bandwidth, grabber, scaling"
-	@echo "                     (build/bench/results.{txt,json,png})"
-	@echo "  make clean       - remove build output but keep the tree and ccache"
+FLAVOURS := $(shell awk '!/^\#/ && NF { print $$1 }' configs/flavours)
+# make check-vm TESTS="bootparams grabber": only these test scripts.
+TESTS ?=
+# make bench PARTS=area: only these parts (main boot area).
+PARTS ?=
 
-deps:
-	@scripts/deps
+## Daily targets
+help: ## this list
+	@awk -F':.*## ' '/^## /{ sub(/^## /, ""); print "\n" $$0 ":"; next } \
+		/^[a-z][a-z-]*:.*## /{ printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@echo; echo "  flavours ($(FLAVOURS)): make tree-NAME, config-NAME, kernel-NAME, initramfs-NAME"
 
-kernel: deps
-	@scripts/kernel
-
-userspace: deps
-	@if [ -f userspace/Makefile ]; then $(MAKE) -s -C userspace; fi
-
-initramfs: kernel userspace
-	@scripts/initramfs
-
-vm: initramfs
-	scripts/vm-run --shell --append "bigphysarea=64M"
-
-demo: initramfs
+demo: initramfs-test ## end to end: deps, kernel, VM, capture video, build/demo/contact-sheet.png
 	@scripts/demo
 
-check: initramfs
-	@tests/run all
+check: kernel-test initramfs-test ## all tests (host + VM); ends with "N passed, N failed, N skipped"
+	@tests/run all $(TESTS)
 
-check-host: deps
-	@tests/run host
+check-host: deps kernel-test ## host-side tests (series, build scripts, userspace)
+	@tests/run host $(TESTS)
 
-check-vm: initramfs
-	@tests/run vm
+check-vm: initramfs-test ## VM tests (KUnit, in-guest suite, boot parameters, grabber)
+	@tests/run vm $(TESTS)
 
-check-debug: initramfs
-	@scripts/check-debug
+check-debug: initramfs-debug kernel-test tree-bisect ## debug kernel: every VM test + sparse + every series prefix builds
+	@tests/run debug $(TESTS)
 
-bench: deps userspace
-	@scripts/bench
+bench: bench-deps initramfs-bench ## benchmarks -> build/bench/results.{txt,json,png}
+	@scripts/bench $(PARTS)
 
-clean:
-	rm -rf build/obj-* build/initramfs-* build/logs build/hosttest build/demo
-	@if [ -f userspace/Makefile ]; then $(MAKE) -s -C userspace clean; fi
+kernel: kernel-test ## the test kernel in build/obj-test (KSRC=/path/to/linux: that tree)
 
-distclean:
+userspace: deps ## libbigphys and tools (userspace/build/)
+	@$(MAKE) -s -C userspace
+
+initramfs: initramfs-test ## the VM's initramfs (build/initramfs-test.cpio)
+
+vm: initramfs-test ## interactive shell in the test VM (bigphysarea=64M)
+	scripts/vm-run --shell --append "bigphysarea=64M"
+
+deps: ## install the Debian packages the build and tests need
+	@scripts/deps
+
+bench-deps:
+	@scripts/deps bench
+
+clean: ## remove build output but keep the trees and ccache
+	rm -rf build/obj-* build/*/obj-* build/initramfs-* build/logs build/hosttest build/demo build/bench
+	@$(MAKE) -s -C userspace clean
+
+distclean: ## remove build/ and userspace/build/ entirely
 	rm -rf build userspace/build
+
+define flavour
+tree-$(1): deps
+	@FLAVOUR=$(1) scripts/tree
+config-$(1): tree-$(1)
+	@FLAVOUR=$(1) scripts/configure
+kernel-$(1): config-$(1)
+	@FLAVOUR=$(1) scripts/build-kernel
+initramfs-$(1): kernel-$(1) userspace
+	@FLAVOUR=$(1) scripts/initramfs
+.PHONY: tree-$(1) config-$(1) kernel-$(1) initramfs-$(1)
+endef
+$(foreach f,$(FLAVOURS),$(eval $(call flavour,$(f))))
+
+.PHONY: help demo check check-host check-vm check-debug bench kernel userspace \
+	initramfs vm deps bench-deps clean distclean

@@ -4,18 +4,44 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 LOGS=$BUILD/logs
-# Which kernel configuration we build: "test" (default) or "debug".
+# Which kernel flavour we build: a row of configs/flavours ("test" by default).
 FLAVOUR=${FLAVOUR:-test}
-# Kernel source tree with the series applied (quilt-managed unless KSRC is given).
-SRC=${KSRC:-$BUILD/src}
-# Out-of-tree object directory; build/linux points at the default one.
-OBJ=$BUILD/obj-$FLAVOUR
+FLAVOURS_TABLE=$TOP/configs/flavours
+# flavour_row NAME: print "arch root configs..." of NAME from the table.
+flavour_row() {
+	awk -v f="$1" '!/^#/ && $1 == f { $1 = ""; print substr($0, 2); found = 1 } END { exit !found }' \
+		"$FLAVOURS_TABLE"
+}
+_row=$(flavour_row "$FLAVOUR") || {
+	printf '%s: error: no flavour "%s" in %s\n' "$(basename "$0")" "$FLAVOUR" "$FLAVOURS_TABLE" >&2
+	exit 1
+}
+read -r ARCH _root _configs <<<"$_row"
+# Kconfig fragments of this flavour, in order.
+read -r -a FRAGMENTS <<<"$_configs"
+FRAGMENTS=("${FRAGMENTS[@]/#/$TOP/configs/}")
+FRAGMENTS=("${FRAGMENTS[@]/%/.config}")
+case "$ARCH" in
+# KARCH: the kernel's ARCH; KTARGET: the image target; KIMAGE: its path in OBJ.
+x86_64) KARCH=x86 KTARGET=bzImage KIMAGE=arch/x86/boot/bzImage ;;
+*) printf '%s: error: flavour %s: arch %s is not supported yet\n' "$(basename "$0")" "$FLAVOUR" "$ARCH" >&2
+   exit 1 ;;
+esac
+# The flavour's root: its source tree (quilt-managed, the series applied;
+# KSRC=/path/to/linux replaces build/src) and its object directory
+# (build/linux points at the test one).
+ROOT=$BUILD/$_root
+ROOT=${ROOT%/.}
+if [ "$ROOT" = "$BUILD" ]; then SRC=${KSRC:-$ROOT/src}; else SRC=$ROOT/src; fi
+OBJ=$ROOT/obj-$FLAVOUR
+unset _row _root _configs
 PRISTINE_TARBALL=${PRISTINE_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 JOBS=${JOBS:-$(nproc)}
 export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
-# Paths below build/ become relative, so object directories share hits.
-export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
+# Paths below the flavour's root become relative, so object directories
+# (and roots, which all have the same layout) share hits.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT}
 
 mkdir -p "$LOGS"
 
@@ -46,6 +72,13 @@ series_patches() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/series" | awk '{print $1}'
 }
 
+# Print the kernel paths of the files the series adds (whole), sorted.
+series_added_files() {
+	local p
+	for p in $(series_patches); do cat "$TOP/patches/$p"; done |
+		awk 'prev == "--- /dev/null" && /^\+\+\+ b\// { print substr($2, 3) } { prev = $0 }' | sort -u
+}
+
 kmake() {
-	make -C "$SRC" O="$OBJ" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+	make -C "$SRC" O="$OBJ" ARCH="$KARCH" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 }

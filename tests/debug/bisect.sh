@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Every prefix of the series builds (bzImage + modules, -Werror where the
-# kernel sets it), incrementally in build/obj-bisect with ccache. The tree
-# is left with the whole series applied.
-. "$(dirname "$0")/../lib.sh"
-export FLAVOUR=bisect	# build/obj-bisect, before lib.sh derives OBJ from it
+# Every prefix of the series builds (image + modules, -Werror where the
+# kernel sets it), incrementally with ccache, in the bisect flavour's own
+# tree and object directory (configs/flavours: build/bisect/src and
+# build/bisect/obj-bisect; make tree-bisect sets the tree up). build/src
+# and the other flavours' objects are never touched. The bisect tree is
+# left with the whole series applied.
+. "$(dirname "$0")/../tap.sh"
+export FLAVOUR=bisect	# before scripts/lib.sh derives SRC and OBJ from it
 . "$TOP/scripts/lib.sh"
 export QUILT_PATCHES=$TOP/patches QUILT_SERIES=$TOP/series QUILT_PC=.pc
-"$TOP/scripts/tree" >/dev/null || { fail "tree is at the series"; tap_done; }
-check "bisect builds in build/obj-bisect" test "$OBJ" = "$BUILD/obj-bisect"
 
+check "bisect uses a tree of its own (build/bisect/src)" test "$SRC" = "$BUILD/bisect/src"
+check "bisect builds in build/bisect/obj-bisect" test "$OBJ" = "$BUILD/bisect/obj-bisect"
 mapfile -t pl < <(series_patches)
+at_series() { [ "$(cat "$1/.pc/applied-patches" 2>/dev/null)" = "$(printf '%s\n' "${pl[@]}")" ]; }
+at_series "$SRC" || { fail "$SRC has the series applied (make tree-bisect)"; tap_done; }
+# The shared tree's quilt state, to show it is left alone.
+shared=$(stat -c '%Y %s' "$BUILD/src/.pc/applied-patches" 2>/dev/null)
+
 cd "$SRC" && quilt pop -a -q -f >/dev/null
 i=0
 for p in "${pl[@]}"; do
@@ -18,7 +26,7 @@ for p in "${pl[@]}"; do
 	quilt push -q --fuzz=0 "$p" >/dev/null 2>&1 || { fail "prefix $i ($p) applies"; break; }
 	t0=$(date +%s)
 	if CONFIG_CHECK=0 "$TOP/scripts/configure" >/dev/null 2>&1 &&
-	   kmake bzImage modules >"$LOGS/bisect-$i.log" 2>&1; then
+	   kmake "$KTARGET" modules >"$LOGS/bisect-$i.log" 2>&1; then
 		pass "prefix 1..$i builds ($p, $(( $(date +%s) - t0 ))s)"
 	else
 		fail "prefix 1..$i builds ($p); log: $LOGS/bisect-$i.log"
@@ -26,6 +34,6 @@ for p in "${pl[@]}"; do
 	fi
 done
 quilt push -a -q >/dev/null 2>&1
-"$TOP/scripts/tree" >/dev/null
-check "tree is back at the full series" test "$(quilt applied 2>/dev/null | wc -l)" = ${#pl[@]}
+check "bisect tree is back at the full series" at_series "$SRC"
+check_eq "build/src was not touched" "$(stat -c '%Y %s' "$BUILD/src/.pc/applied-patches" 2>/dev/null)" "$shared"
 tap_done

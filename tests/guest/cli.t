@@ -4,15 +4,15 @@
 # --help everywhere, exit codes.
 . /tests/tap.sh
 
-proc_kb=$(sed -n 's/^Big physical area, size \([0-9]*\) kB/\1/p' /proc/bigphysarea)
+proc_kb=$(proc_area size)
 info=$(bigphys info)
 check_eq "info size matches /proc/bigphysarea" \
 	"$(echo "$info" | awk '/^size:/{print $2}')" "$proc_kb"
 check_eq "info free matches /proc/bigphysarea" \
-	"$(echo "$info" | awk '/^free:/{print $2}')" "$(awk '/^total:/{print $2}' /proc/bigphysarea)"
+	"$(echo "$info" | awk '/^free:/{print $2}')" "$(proc_area free)"
 check_eq "info largest block matches /proc/bigphysarea" \
 	"$(echo "$info" | awk '/^largest free block:/{print $4}')" \
-	"$(awk '/^size of largest block:/{print $5}' /proc/bigphysarea)"
+	"$(proc_area largest_free)"
 json=$(bigphys info --json)
 check_eq "info --json total" "$(echo "$json" | sed -n 's/.*"total": \([0-9]*\).*/\1/p')" $((proc_kb * 1024))
 check "info --json is one JSON object" sh -c "echo '$json' | grep -q '^{.*}\$'"
@@ -22,10 +22,10 @@ check "alloc 1M prints id, size, offset, phys" sh -c "echo '$out' | grep -q '^id
 bigphys alloc 2M --hold 3 >/tmp/hold.out &
 sleep 2
 check_eq "alloc --hold keeps the buffer (seen in /proc/bigphysarea)" \
-	"$(awk '/^total:/{print $4}' /proc/bigphysarea)" 2048
+	"$(proc_area used)" 2048
 check "debugfs names the owner" grep -q ' bigphys$' /sys/kernel/debug/bigphysarea/allocations
 wait
-check_eq "held buffer freed on exit" "$(awk '/^total:/{print $4}' /proc/bigphysarea)" 0
+check_eq "held buffer freed on exit" "$(proc_area used)" 0
 
 out=$(bigphys selftest --size 4M --rounds 2)
 rc=$?
@@ -47,5 +47,5 @@ bigphys alloc 1T >/dev/null 2>&1; check_eq "alloc larger than the area: exit 1" 
 bigphys alloc 4K --align 3K >/dev/null 2>&1; check_eq "alloc non-power-of-two align: exit 1" "$?" 1
 bigphys --device /nonexistent info >/dev/null 2>&1; check_eq "missing device: exit 3" "$?" 3
 bigphys info extra >/dev/null 2>&1; check_eq "info with extra argument: exit 2" "$?" 2
-check_eq "CLI tests leave the area free" "$(awk '/^total:/{print $4}' /proc/bigphysarea)" 0
+check_eq "CLI tests leave the area free" "$(proc_area used)" 0
 tap_done

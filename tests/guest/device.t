@@ -10,5 +10,5 @@ fi
 rc=$?
 check_eq "bigphys-devtest exit status" "$rc" 0
 check_eq "all memory returned after the device tests" \
-	"$(awk '/^total:/{print $4}' /proc/bigphysarea)" 0
+	"$(proc_area used)" 0
 tap_done

@@ -6,5 +6,5 @@
 /usr/bin/bigphys-devtest32
 check_eq "bigphys-devtest32 exit status" "$?" 0
 check_eq "all memory returned after the 32-bit device tests" \
-	"$(awk '/^total:/{print $4}' /proc/bigphysarea)" 0
+	"$(proc_area used)" 0
 tap_done

@@ -8,5 +8,5 @@ ops=${FUZZ_OPS:-100000}
 seed=${FUZZ_SEED:-1}
 bigphys-fuzz -s "$seed" -n "$ops" -p 4
 check_eq "fuzz exit status (seed $seed; rerun with FUZZ_SEED=$seed)" "$?" 0
-check_eq "area free after fuzzing" "$(awk '/^total:/{print $4}' /proc/bigphysarea)" 0
+check_eq "area free after fuzzing" "$(proc_area used)" 0
 tap_done

@@ -8,7 +8,7 @@
 TAP_PREFIX=grabber-unbind
 drv=/sys/bus/platform/drivers/bpgrab
 kmemleak=/sys/kernel/debug/kmemleak
-area_used() { awk '/^total:/{print $4}' /proc/bigphysarea; }
+area_used() { proc_area used; }
 engine_running() { grep -qx bpgrab0-dma /proc/[0-9]*/comm 2>/dev/null; }
 # wait_gone PID SECONDS: wait for PID to exit; fail (no hang) if it does not.
 wait_gone() {

@@ -3,7 +3,6 @@
 # bpgrab: control-interface tests, a verified 640x480 YUYV 30 fps capture,
 # other formats with output files, and module unload while streaming.
 . /tests/tap.sh
-area_used() { awk '/^total:/{print $4}' /proc/bigphysarea; }
 
 check "/dev/bpgrab0 exists (module loaded)" test -c /dev/bpgrab0
 /usr/bin/bpgrab-test
@@ -15,7 +14,7 @@ diag "$out"
 check_eq "640x480 YUYV 30 fps, 100 frames, 4 buffers: exit 0" "$rc" 0
 check "100 frames, 0 drops" sh -c "echo '$out' | grep -q '^captured 100 frames 640x480 YUYV, drops 0 '"
 check "every frame verified" sh -c "echo '$out' | grep -q '^verified: 0 CRC errors, 0 pattern errors, 0 sequence errors$'"
-check_eq "area free after the capture" "$(area_used)" 0
+check_eq "area free after the capture" "$(proc_area used)" 0
 
 rm -rf /tmp/cap && mkdir -p /tmp/cap
 out=$(bpgrab-capture -q -W 160 -H 120 -f grey -r 50 -n 12 -e 4 -o /tmp/cap/grey/ -o /tmp/cap/grey.y4m 2>&1)
@@ -43,7 +42,7 @@ check "rmmod while streaming is refused" sh -c '! rmmod bpgrab 2>/dev/null'
 wait $pid
 check_eq "the stream survives the rmmod attempt (exit 0)" "$?" 0
 check "rmmod after close" rmmod bpgrab
-check_eq "area free after unload" "$(area_used)" 0
+check_eq "area free after unload" "$(proc_area used)" 0
 check "modprobe again" sh -c 'modprobe bpgrab && sleep 0.2 && test -c /dev/bpgrab0'
 rm -rf /tmp/cap
 tap_done

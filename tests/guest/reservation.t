@@ -17,10 +17,9 @@ fi
 
 check_eq "/proc/bigphysarea size line" "$(head -n1 /proc/bigphysarea)" \
 	"Big physical area, size $want_kb kB"
-set -- $(grep '^total:' /proc/bigphysarea)
-check_eq "/proc/bigphysarea all free" "$2 $4" "$want_kb 0"
-set -- $(grep '^number of blocks:' /proc/bigphysarea)
-check_eq "/proc/bigphysarea one free block, no allocations" "$4 $5" "1 0"
+check_eq "/proc/bigphysarea all free" "$(proc_area free) $(proc_area used)" "$want_kb 0"
+check_eq "/proc/bigphysarea one free block, no allocations" \
+	"$(proc_area free_blocks) $(proc_area allocs)" "1 0"
 check_eq "/proc/bigphysarea header line" "$(sed -n 2p /proc/bigphysarea)" \
 	"                       free list:             used list:"
 check_eq "boot log reports the reservation once" \

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The build scripts: a re-run with nothing changed does no work, the
-# configuration matches the fragments, build/linux is usable for M= builds.
-. "$(dirname "$0")/../lib.sh"
+# configuration matches the fragments, build/linux is usable for M= builds,
+# the initramfs is not built without the userspace. Needs the test kernel
+# (make check-host builds it first).
+. "$(dirname "$0")/../tap.sh"
 . "$TOP/scripts/lib.sh"
 
 out=$("$TOP/scripts/tree" 2>&1)
@@ -37,4 +39,15 @@ C
 echo 'obj-m := legacy.o' >"$tmp/Makefile"
 make -s -C "$BUILD/linux" M="$tmp" CC="ccache gcc" modules >"$tmp/log" 2>&1
 check "classic-API external module builds with make -C build/linux M=..." test -f "$tmp/legacy.ko"
+
+# scripts/initramfs refuses to build without the userspace: a copy of the
+# repo without userspace/build, against this build/ (it stops before
+# writing anything there).
+mkdir "$tmp/repo"
+tar -C "$TOP" --exclude=./build --exclude=./userspace/build --exclude=./.git -cf - . | tar -C "$tmp/repo" -xf -
+before=$(stat -c %Y "$BUILD/initramfs-test.cpio" 2>/dev/null)
+out=$(BUILD=$BUILD "$tmp/repo/scripts/initramfs" 2>&1)
+check "scripts/initramfs without a built userspace fails" test $? != 0
+check "...and says to run make userspace" grep -q 'make userspace' <<<"$out"
+check_eq "...and leaves build/initramfs-test.cpio alone" "$(stat -c %Y "$BUILD/initramfs-test.cpio" 2>/dev/null)" "$before"
 tap_done

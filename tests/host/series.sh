@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Series hygiene: headers, quilt push (no fuzz/offset), git am, checkpatch
 # --strict, and repo-owned sources agreeing with the patched tree.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tap.sh"
 . "$TOP/scripts/lib.sh"
 set -u
 
@@ -66,8 +66,7 @@ for p in "${pl[@]}"; do
 done
 
 # kernel-doc of every C file and header the series adds: no warnings.
-mapfile -t added < <(cat "${pl[@]/#/$TOP/patches/}" |
-	awk 'prev == "--- /dev/null" && /^\+\+\+ b\/.*\.[ch]$/ { print substr($2, 3) } { prev = $0 }' | sort -u)
+mapfile -t added < <(series_added_files | grep '\.[ch]$')
 out=$(cd "$work/git" && perl scripts/kernel-doc -Wall -none "${added[@]}" 2>&1)
 if [ -z "$out" ]; then pass "kernel-doc -Wall on ${#added[@]} files of the series"; else
 	fail "kernel-doc -Wall on the series' files"; sed 's/^/#   /' <<<"$out" | head -n 20

@@ -3,7 +3,7 @@
 # userspace/: builds warning-free (also -m32), library unit tests, static
 # tools, the static 32-bit device test, make install, pkg-config file, CLI
 # behaviour without a device.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tap.sh"
 U=$TOP/userspace
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

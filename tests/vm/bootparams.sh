@@ -3,7 +3,7 @@
 # Boot-parameter matrix: malformed and edge-case bigphysarea= values (alone
 # and with mem=/memmap=). Every boot must reach userspace, log exactly one
 # problem line "bigphysarea: ..." and leave the documented area (or none).
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tap.sh"
 
 # "KERNEL ARGS|expected /proc/bigphysarea size in kB, or none"
 cases=(
@@ -35,22 +35,21 @@ run_case() {
 	local args=${1%|*} want=${1##*|} out rc problems size
 	# KUnit is off: its own allocator tests log "bigphysarea:" lines too.
 	out=$("$VMRUN" --smp 1 --mem 512M --timeout 120 --append "kunit.enable=0 $args" -- \
-		sh -c 'echo REACHED-USERSPACE; echo LOG-BEGIN; dmesg | grep "bigphysarea: "; echo LOG-END; head -n1 /proc/bigphysarea' 2>&1)
+		sh -c 'echo REACHED-USERSPACE; echo LOG-BEGIN; dmesg | grep "bigphysarea: "; echo LOG-END; . /tests/tap.sh; echo "AREA=$(proc_area size)"' 2>&1)
 	rc=$?
 	log=$(sed -n '/^LOG-BEGIN$/,/^LOG-END$/p' <<<"$out")
 	problems=$(grep -v 'bigphysarea: reserved ' <<<"$log" | grep -c '^\[.*\] bigphysarea: ')
-	if grep -q 'No big physical area allocated!' <<<"$out"; then size=none
-	else size=$(sed -n 's/^Big physical area, size \([0-9]*\) kB.*/\1/p' <<<"$out"); fi
+	size=$(sed -n 's/^AREA=//p' <<<"$out")
 	if [ $rc = 0 ] && grep -q REACHED-USERSPACE <<<"$out" && [ "$problems" = 1 ] &&
 		[ "$size" = "$want" ]; then
-		echo "ok - bootparams: '$args' boots, one message, area $want"
+		pass "'$args' boots, one message, area $want"
 	else
-		echo "not ok - bootparams: '$args' (rc $rc, $problems problem lines, area ${size:-?}, want $want)"
+		fail "'$args' (rc $rc, $problems problem lines, area ${size:-?}, want $want)"
 		grep 'bigphysarea\|panic\|vm-run' <<<"$out" | sed 's/^/#   /' | head -n 8
 	fi
 	grep '^\[.*\] bigphysarea: ' <<<"$log" | grep -v 'reserved ' | sed 's/^\[[^]]*\] /#   /'
 }
 export -f run_case
-export VMRUN
+export TOP TAP_PREFIX
 # Two boots at a time: one per core.
-printf '%s\n' "${cases[@]}" | xargs -d '\n' -P 2 -I{} bash -c 'run_case "$1"' _ {}
+printf '%s\n' "${cases[@]}" | xargs -d '\n' -P 2 -I{} bash -c '. "$TOP/tests/tap.sh"; run_case "$1"' _ {}

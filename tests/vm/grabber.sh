@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # bpgrab when the area is missing or too small: clear errors, nothing leaks.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tap.sh"
 
 out=$("$VMRUN" --append "kunit.enable=0" -- sh -c '
 	modprobe bpgrab && echo LOADED
@@ -13,7 +13,7 @@ check "...saying no such device when requesting buffers" grep -q 'request buffer
 out=$("$VMRUN" --append "kunit.enable=0 bigphysarea=1M" -- sh -c '
 	modprobe bpgrab
 	bpgrab-capture -q -W 640 -H 480 -b 4 -n 5; echo "CAPTURE-RC=$?"
-	awk "/^total:/{print \"USED=\" \$4}" /proc/bigphysarea
+	. /tests/tap.sh; echo "USED=$(proc_area used)"
 	bpgrab-capture -q -W 160 -H 120 -b 4 -n 5 >/dev/null; echo "SMALL-RC=$?"
 	dmesg | grep "cannot allocate buffer"' 2>&1)
 check "too few pages: capture fails with exit 3" grep -q 'CAPTURE-RC=3' <<<"$out"

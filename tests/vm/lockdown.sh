@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Under kernel lockdown the whole-area mapping (the area's /dev/mem) is
 # refused; buffers still map.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tap.sh"
 out=$("$VMRUN" --append "bigphysarea=16M lockdown=integrity kunit.enable=0" -- sh -c '
 	dmesg | grep -o "Kernel is locked down from command line"
 	bigphys-lifetime lockdown' 2>&1)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Reservation facts that need more than one boot: MemTotal drops by the
 # area's size, placement limits and fixed bases are honoured.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tap.sh"
 
 memtotal() { "$VMRUN" "$@" -- sh -c "awk '/^MemTotal:/{print \$2}' /proc/meminfo" 2>/dev/null | grep -E '^[0-9]+$'; }
 without=$(memtotal)

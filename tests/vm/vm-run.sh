@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # scripts/vm-run itself: arguments reach the guest, exit status comes back,
 # files are added, usage errors, panics and timeouts end the run clearly.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tap.sh"
 
 out=$("$VMRUN" --append "bigphysarea=8M" -- cat /proc/cmdline 2>&1)
 rc=$?

@@ -10,15 +10,8 @@
 
 #include "bigphys.h"
 
-static int failed;
-
-static void ok(int cond, const char *fmt, const char *arg)
-{
-	printf("%s - libbigphys: ", cond ? "ok" : "not ok");
-	printf(fmt, arg);
-	printf("\n");
-	failed += !cond;
-}
+#define TAP_PREFIX "libbigphys"
+#include "../tools/tap.h"
 
 static const struct {
 	const char *in;
@@ -115,5 +108,5 @@ int main(void)
 	ok(bigphys_sync(NULL, &buf, 0, 1, 1) == -EINVAL, "sync(NULL) is -EINVAL%s", "");
 	ok(bigphys_fd(NULL) == -EINVAL, "fd(NULL) is -EINVAL%s", "");
 	bigphys_close(NULL);
-	return failed ? 1 : 0;
+	return tap_failed ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * TAP lines for the in-guest test programs: "ok - PREFIX: what" or
+ * TAP lines for the C test programs (in-guest tools and the host-side
+ * library test): "ok - PREFIX: what" or
  * "not ok - PREFIX: what". Define TAP_PREFIX before including; main()
  * returns tap_failed != 0.
  */

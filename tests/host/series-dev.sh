@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# scripts/series-dev stops at the first error: "gen" into a directory
+# exits non-zero and writes no patches when series.d/ or sources.map are
+# broken. Runs on a copy of the repo; the real tree is never touched.
+. "$(dirname "$0")/../tap.sh"
+. "$TOP/scripts/lib.sh"
+set -u
+
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# copy DIR: the repo's sources (no build output) in DIR, with a cached
+# pristine base for "gen" (from $seed/) so that it need not unpack the
+# tarball again.
+seed=$BUILD
+copy() {
+	mkdir -p "$1"
+	tar -C "$TOP" --exclude=./build --exclude=./userspace/build --exclude=./.git -cf - . | tar -C "$1" -xf -
+	if [ -d "$seed/gen-base" ] && [ -f "$seed/gen-base.list" ]; then
+		mkdir -p "$1/build"
+		cp -a "$seed/gen-base" "$seed/gen-base.list" "$1/build/"
+	fi
+}
+# gen DIR: run the copy's "series-dev gen" into DIR/out; output in DIR/log.
+gen() {
+	BUILD=$1/build "$1/scripts/series-dev" gen "$1/out" >"$1/log" 2>&1
+}
+first=$(ls -d "$TOP"/series.d/[0-9]*/ | head -n1 | xargs basename)
+
+copy "$tmp/good"
+gen "$tmp/good"
+rc=$?
+check_eq "gen of an unchanged copy succeeds" "$rc" 0
+check "...and writes the repo's patches and series" \
+	bash -c 'diff -r "$1/out/patches" "$2/patches" && cmp "$1/out/series" "$2/series"' _ "$tmp/good" "$TOP"
+[ $rc = 0 ] || sed 's/^/#   /' "$tmp/good/log"
+[ -d "$seed/gen-base" ] || seed=$tmp/good/build
+
+# expect_fail NAME DIR WHAT: gen in DIR must fail, say WHAT, write nothing.
+expect_fail() {
+	gen "$2"
+	local rc=$?
+	check "$1: gen exits non-zero" test $rc != 0
+	check "$1: the error says: $3" grep -qF -- "$3" "$2/log"
+	check "$1: no patches written" test ! -e "$2/out/series" -a -z "$(ls "$2/out/patches" 2>/dev/null)"
+	[ $rc != 0 ] || sed 's/^/#   /' "$2/log"
+}
+
+copy "$tmp/nofile"
+echo mm/no-such-file.c >>"$tmp/nofile/series.d/$first/files"
+expect_fail "series.d files entry that no repo file backs" "$tmp/nofile" "mm/no-such-file.c"
+
+copy "$tmp/nomap"
+echo "linux/no-such-dir/ drivers/none/" >>"$tmp/nomap/scripts/sources.map"
+expect_fail "sources.map entry that does not exist" "$tmp/nomap" "sources.map: linux/no-such-dir/ does not exist"
+
+copy "$tmp/badedit"
+d=$(cd "$TOP/series.d" && ls -d [0-9]*/ | sed 's@/$@@' | while read -r x; do
+	[ -s "$TOP/series.d/$x/edits.diff" ] && echo "$x"; done | head -n1)
+# Change a context line of the first hunk: it no longer applies.
+awk '!done && /^ [^ ]/ { $0 = " bigphys-test-garbage" substr($0, 2); done = 1 } { print }' \
+	"$TOP/series.d/$d/edits.diff" >"$tmp/badedit/series.d/$d/edits.diff"
+expect_fail "edits.diff that does not apply" "$tmp/badedit" "$d/edits.diff does not apply"
+
+copy "$tmp/nosubject"
+sed -i 's/^Subject: /Subjekt: /' "$tmp/nosubject/series.d/$first/message"
+expect_fail "message without a Subject:" "$tmp/nosubject" "$first: message has no Subject:"
+tap_done

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The documented entry points exist: every "make TARGET" the README names
+# is a Makefile target (make -n, nothing runs), every flavour of
+# configs/flavours has its targets and existing fragments, and every
+# configs/*.config belongs to a flavour.
+. "$(dirname "$0")/../tap.sh"
+cd "$TOP" || exit 1
+dry_run() { make -n -s "$1" >/dev/null 2>&1; }
+
+# "make TARGET" in backquotes; "make kernel-NAME" stands for the flavours (below).
+mapfile -t targets < <(grep -oE '`make [a-z][a-z0-9-]*[^A-Za-z0-9-]' README.md |
+	sed -e 's/^`make //' -e 's/.$//' | grep -v -- '-$' | sort -u)
+check "README names make targets" test ${#targets[@]} -gt 5
+for t in "${targets[@]}"; do
+	check "README's 'make $t' is a target" dry_run "$t"
+done
+
+mapfile -t flavours < <(awk '!/^#/ && NF { print $1 }' configs/flavours)
+for f in test debug bench bisect; do
+	check "configs/flavours has the $f flavour the scripts use" grep -qx "$f" <<<"$(printf '%s\n' "${flavours[@]}")"
+done
+for f in "${flavours[@]}"; do
+	for t in tree config kernel initramfs; do
+		check "flavour $f: make $t-$f is a target" dry_run "$t-$f"
+	done
+	for c in $(awk -v f="$f" '!/^#/ && $1 == f { for (i = 4; i <= NF; i++) print $i }' configs/flavours); do
+		check "flavour $f: configs/$c.config exists" test -f "configs/$c.config"
+	done
+done
+for c in configs/*.config; do
+	c=$(basename "$c" .config)
+	check "configs/$c.config is used by a flavour" \
+		awk -v c="$c" '!/^#/ { for (i = 4; i <= NF; i++) if ($i == c) found = 1 } END { exit !found }' configs/flavours
+done
+help=$(make -s help 2>&1)
+for t in check check-host check-vm check-debug bench kernel; do
+	check "make help lists $t" grep -q "make $t " <<<"$help"
+done
+tap_done
