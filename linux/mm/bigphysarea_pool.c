@@ -54,6 +54,8 @@ static unsigned long bigphys_first_fit(unsigned long *map, unsigned long size,
 /* Rescan held memory this often at first, backing off to the maximum. */
 #define BIGPHYS_RECLAIM_MIN	(HZ / 20)
 #define BIGPHYS_RECLAIM_MAX	HZ
+/* Ranges found still referenced at allocation before giving up. */
+#define BIGPHYS_ALLOC_TRIES	8
 
 static void bigphys_reclaim_work(struct work_struct *work);
 
@@ -139,6 +141,38 @@ static struct bigphys_alloc *bigphys_lookup(struct bigphys_pool *pool,
 	return NULL;
 }
 
+/*
+ * Whether any page of an allocation carries a reference beyond the one
+ * every page of the range has while it is ours: a GUP pin (O_DIRECT,
+ * io_uring), a pipe buffer (vmsplice), a page table entry. Lockless: the
+ * caller owns the allocation.
+ */
+static bool bigphys_referenced(struct bigphys_pool *pool,
+			       const struct bigphys_alloc *ba)
+{
+	unsigned long pfn = PHYS_PFN(pool->pbase + (ba->addr - pool->vbase));
+	unsigned long i, nr = ba->size >> PAGE_SHIFT;
+
+	for (i = 0; i < nr; i++)
+		if (page_ref_count(pfn_to_page(pfn + i)) > 1)
+			return true;
+	return false;
+}
+
+/* Put a claimed allocation on the held list; the background scan frees it. */
+static void bigphys_hold(struct bigphys_pool *pool, struct bigphys_alloc *ba)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	list_add_tail(&ba->held_node, &pool->held);
+	pool->held_bytes += ba->size;
+	pool->nr_held++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	WRITE_ONCE(pool->reclaim_delay, BIGPHYS_RECLAIM_MIN);
+	mod_delayed_work(system_wq, &pool->reclaim_work, BIGPHYS_RECLAIM_MIN);
+}
+
 /**
  * bigphys_pool_alloc() - allocate whole pages from a pool
  * @pool: the pool
@@ -161,54 +195,51 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 	};
 	struct bigphys_alloc *ba;
 	unsigned long addr, flags;
+	int tries;
 
 	if (!size || size > pool->size)
 		return NULL;
 	size = PAGE_ALIGN(size);
 
-	ba = kmalloc(sizeof(*ba), gfp & ~(GFP_ZONEMASK | __GFP_ZERO));
+	for (tries = 0; tries < BIGPHYS_ALLOC_TRIES; tries++) {
+		ba = kmalloc(sizeof(*ba), gfp & ~(GFP_ZONEMASK | __GFP_ZERO));
+		if (!ba)
+			return NULL;
+		ba->size = size;
+		ba->held = false;
+		INIT_LIST_HEAD(&ba->held_node);
+		strscpy(ba->owner, owner ?: "unknown", sizeof(ba->owner));
+
+		spin_lock_irqsave(&pool->lock, flags);
+		addr = gen_pool_alloc_algo(pool->gp, size, bigphys_first_fit, &align);
+		if (addr) {
+			ba->addr = addr;
+			bigphys_insert(pool, ba);
+			pool->used += size;
+			pool->nr_allocs++;
+		}
+		spin_unlock_irqrestore(&pool->lock, flags);
+
+		if (!addr) {
+			kfree(ba);
+			return NULL;
+		}
+		/*
+		 * Free pages can only gain references through a mapping of the
+		 * whole area (CAP_SYS_RAWIO). Once one has existed, never hand
+		 * out a page still pinned through it: hold the range, try again.
+		 */
+		if (!READ_ONCE(pool->check_alloc) || !bigphys_referenced(pool, ba))
+			break;
+		ba->held = true;
+		bigphys_hold(pool, ba);
+		ba = NULL;
+	}
 	if (!ba)
 		return NULL;
-	ba->size = size;
-	ba->held = false;
-	INIT_LIST_HEAD(&ba->held_node);
-	strscpy(ba->owner, owner ?: "unknown", sizeof(ba->owner));
-
-	spin_lock_irqsave(&pool->lock, flags);
-	addr = gen_pool_alloc_algo(pool->gp, size, bigphys_first_fit, &align);
-	if (addr) {
-		ba->addr = addr;
-		bigphys_insert(pool, ba);
-		pool->used += size;
-		pool->nr_allocs++;
-	}
-	spin_unlock_irqrestore(&pool->lock, flags);
-
-	if (!addr) {
-		kfree(ba);
-		return NULL;
-	}
 	if (gfp & __GFP_ZERO)
 		memset((void *)addr, 0, size);
 	return (void *)addr;
-}
-
-/*
- * Whether any page of an allocation carries a reference beyond the one
- * every page of the range has while it is ours: a GUP pin (O_DIRECT,
- * io_uring), a pipe buffer (vmsplice), a page table entry. Lockless: a
- * freed allocation is mapped nowhere, so no new reference can appear.
- */
-static bool bigphys_referenced(struct bigphys_pool *pool,
-			       const struct bigphys_alloc *ba)
-{
-	unsigned long pfn = PHYS_PFN(pool->pbase + (ba->addr - pool->vbase));
-	unsigned long i, nr = ba->size >> PAGE_SHIFT;
-
-	for (i = 0; i < nr; i++)
-		if (page_ref_count(pfn_to_page(pfn + i)) > 1)
-			return true;
-	return false;
 }
 
 /* Give an allocation's range back to genalloc. Called with @pool->lock. */
@@ -267,23 +298,14 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 	if (pool->track_refs)
 		referenced = bigphys_referenced(pool, ba);
 
-	spin_lock_irqsave(&pool->lock, flags);
 	if (referenced) {
-		list_add_tail(&ba->held_node, &pool->held);
-		pool->held_bytes += ba->size;
-		pool->nr_held++;
-	} else {
-		bigphys_release(pool, ba);
+		bigphys_hold(pool, ba);
+		return 0;
 	}
+	spin_lock_irqsave(&pool->lock, flags);
+	bigphys_release(pool, ba);
 	spin_unlock_irqrestore(&pool->lock, flags);
-
-	if (!referenced) {
-		kfree(ba);
-	} else {
-		WRITE_ONCE(pool->reclaim_delay, BIGPHYS_RECLAIM_MIN);
-		mod_delayed_work(system_wq, &pool->reclaim_work,
-				 BIGPHYS_RECLAIM_MIN);
-	}
+	kfree(ba);
 	return 0;
 }
 
@@ -382,7 +404,7 @@ bool bigphys_pool_next(struct bigphys_pool *pool, phys_addr_t from,
 	if (found) {
 		info->phys = pool->pbase + (found->addr - pool->vbase);
 		info->size = found->size;
-		info->held = found->held;
+		info->held = !list_empty(&found->held_node);
 		memcpy(info->owner, found->owner, sizeof(info->owner));
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -403,29 +425,32 @@ static void bigphys_count_hole(struct bigphys_stats *st, size_t hole)
  * @st: filled in
  *
  * Free blocks are the holes between allocations, so freed neighbours
- * show up coalesced, as genalloc's bitmap has them.
+ * show up coalesced, as genalloc's bitmap has them. The counters are one
+ * snapshot; the holes are gathered one allocation at a time, so they are
+ * exact only while nothing allocates or frees meanwhile.
  */
 void bigphys_pool_stats(struct bigphys_pool *pool, struct bigphys_stats *st)
 {
-	unsigned long next = pool->vbase, flags;
-	struct bigphys_alloc *ba;
-	struct rb_node *node;
+	struct bigphys_alloc_info info;
+	phys_addr_t next = pool->pbase;
+	unsigned long flags;
 
 	memset(st, 0, sizeof(*st));
 	st->base = pool->pbase;
 	st->size = pool->size;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	for (node = rb_first(&pool->allocs); node; node = rb_next(node)) {
-		ba = rb_entry(node, struct bigphys_alloc, node);
-		bigphys_count_hole(st, ba->addr - next);
-		st->largest_used = max(st->largest_used, ba->size);
-		next = ba->addr + ba->size;
-	}
-	bigphys_count_hole(st, pool->vbase + pool->size - next);
 	st->free = pool->size - pool->used;
 	st->nr_allocs = pool->nr_allocs;
 	st->held = pool->held_bytes;
 	st->nr_held = pool->nr_held;
 	spin_unlock_irqrestore(&pool->lock, flags);
+
+	/* One allocation per lock hold: interrupts stay off for O(log n). */
+	while (bigphys_pool_next(pool, next, &info)) {
+		bigphys_count_hole(st, info.phys - next);
+		st->largest_used = max(st->largest_used, info.size);
+		next = info.phys + info.size;
+	}
+	bigphys_count_hole(st, pool->pbase + pool->size - next);
 }

@@ -11,7 +11,6 @@ static int bigphys_proc_show(struct seq_file *m, void *v)
 {
 	struct bigphys_stats st;
 
-	bigphys_reclaim();
 	if (bigphys_get_stats(&st)) {
 		seq_puts(m, "No big physical area allocated!\n");
 		return 0;

@@ -6,7 +6,7 @@
  * a reply that cannot be copied out, and (mode "lockdown") the whole-area
  * mapping under kernel lockdown.
  *
- *	bigphys-lifetime [all|pipe|race|lockdown] [--iterations N]
+ *	bigphys-lifetime [all|pipe|area|race|lockdown] [--iterations N]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -163,6 +163,63 @@ out:
 	}
 }
 
+/*
+ * A free page pinned through the whole-area mapping (root) is not handed
+ * to the next owner: allocations that would cover it are held and skipped.
+ */
+static void area_pin_case(void)
+{
+	struct bigphys_alloc_req req;
+	struct bigphys_info in;
+	unsigned char *area, *back, *q;
+	int fd = open(DEV, O_RDWR | O_CLOEXEC), pfd[2], n = 0, bad = 0, ret;
+	uint32_t ids[64];
+	struct iovec iov;
+	size_t got = 0;
+	ssize_t r;
+
+	if (fd < 0 || info(fd, &in) || pipe(pfd)) {
+		ok(0, "area pin: open, INFO, pipe");
+		return;
+	}
+	area = mmap(NULL, in.total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ok(area != MAP_FAILED, "area pin: root maps the whole area");
+	if (area == MAP_FAILED)
+		return;
+	memset(area, 'P', 4096);
+	iov.iov_base = area;
+	iov.iov_len = 4096;
+	ok(vmsplice(pfd[1], &iov, 1, 0) == 4096, "area pin: vmsplice the area's first (free) page");
+	munmap(area, in.total);
+
+	while (n < 64 && alloc_buf(fd, MIB, &req) == 0) {
+		ids[n++] = req.id;
+		q = mmap(NULL, MIB, PROT_READ | PROT_WRITE, MAP_SHARED, fd, req.offset);
+		if (q == MAP_FAILED || !all_bytes(q, MIB, 0))
+			bad++;
+		if (q != MAP_FAILED) {
+			memset(q, 'B', MIB);
+			munmap(q, MIB);
+		}
+	}
+	ok(n > 0 && !bad, "area pin: %d new buffers, all zeroed", n);
+	back = malloc(4096);
+	while (back && got < 4096 && (r = read(pfd[0], back + got, 4096 - got)) > 0)
+		got += r;
+	ok(got == 4096 && all_bytes(back, 4096, 'P'),
+	   "area pin: the pipe still reads the page's bytes, no owner got it");
+	free(back);
+	close(pfd[0]);
+	close(pfd[1]);
+	while (n)
+		free_buf(fd, ids[--n]);
+	ret = info(fd, &in);
+	ok(ret == 0 && in.free == in.total && !in.held,
+	   "area pin: everything free once the pipe is gone (held %" PRIu64 ")",
+	   (uint64_t)in.held);
+	close(fd);
+}
+
 /* Threads on one fd: ALLOC, FREE of guessed ids, SYNC, mmap/munmap. */
 struct racer {
 	int fd;
@@ -284,7 +341,7 @@ int main(int argc, char **argv)
 	long iterations = 20000;
 
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: bigphys-lifetime [all|pipe|race|lockdown] [--iterations N]\n");
+		printf("usage: bigphys-lifetime [all|pipe|area|race|lockdown] [--iterations N]\n");
 		return 0;
 	}
 	if (argc > 3 && !strcmp(argv[2], "--iterations"))
@@ -293,6 +350,8 @@ int main(int argc, char **argv)
 		pipe_case(0);
 		pipe_case(1);
 	}
+	if (!strcmp(mode, "all") || !strcmp(mode, "area"))
+		area_pin_case();
 	if (!strcmp(mode, "all") || !strcmp(mode, "race"))
 		race_case(iterations);
 	if (!strcmp(mode, "lockdown"))

@@ -367,8 +367,8 @@ static int bigphys_check_alloc(const struct bigphys_alloc_req *req)
 }
 
 /*
- * ALLOC reserves an id, fills the reply from the buffer it still owns
- * alone, copies it out and only then publishes the buffer. Until then
+ * ALLOC reserves an id (first: a file out of ids costs nothing), fills the
+ * reply from the buffer it still owns alone, copies it out and only then publishes the buffer. Until then
  * FREE, SYNC and mmap() of the id see nothing, and a failed copy undoes
  * exactly what this call did.
  */
@@ -385,18 +385,20 @@ static long bigphys_ioc_alloc(struct bigphys_file *bf, void __user *arg)
 	if (ret)
 		return ret;
 
-	cache = req.flags ?: (bf->uncached ? BIGPHYS_ALLOC_UNCACHED : 0);
-	ub = bigphys_ubuf_create(req.size, req.align, cache);
-	if (IS_ERR(ub))
-		return PTR_ERR(ub);
-
 	mutex_lock(&bf->lock);
 	ret = xa_alloc(&bf->bufs, &id, NULL, XA_LIMIT(1, BIGPHYS_MAX_ID),
 		       GFP_KERNEL);
 	mutex_unlock(&bf->lock);
-	if (ret) {
-		bigphys_ubuf_put(ub);
+	if (ret)
 		return ret == -EBUSY ? -ENOSPC : ret;
+
+	cache = req.flags ?: (bf->uncached ? BIGPHYS_ALLOC_UNCACHED : 0);
+	ub = bigphys_ubuf_create(req.size, req.align, cache);
+	if (IS_ERR(ub)) {
+		mutex_lock(&bf->lock);
+		xa_release(&bf->bufs, id);
+		mutex_unlock(&bf->lock);
+		return PTR_ERR(ub);
 	}
 	ub->pgoff = (unsigned long)id << BIGPHYS_ID_PGSHIFT;
 
@@ -578,6 +580,8 @@ static int bigphys_mmap_area(struct vm_area_struct *vma, size_t len)
 	if (len > bigphys_area_size)
 		return -EINVAL;
 	vma->vm_private_data = NULL;
+	/* Free pages can be pinned through it: allocations check from now on. */
+	bigphys_area_mapped();
 	return 0;
 }
 
