@@ -62,6 +62,33 @@ diag "$out"
 check_eq "capture after rebinding: exit 0" "$rc" 0
 check "...every frame verified" sh -c "echo '$out' | grep -q '^verified: 0 CRC errors, 0 pattern errors, 0 sequence errors$'"
 
+# Unbind at different points of a capture's setup and stream (the unbind
+# races the capture's start): it always ends (exit 3) and gives everything
+# back.
+hung=0 bad=0 runs=0
+for d in 0 0 0.0005 0.001 0.002 0.005 0.01 0.02 0.05 0.1 0.3; do
+	(if [ $d != 0 ]; then sleep $d; fi; echo bpgrab.0 >$drv/unbind) &
+	upid=$!
+	bpgrab-capture -q -W 320 -H 240 -r 100 -b 8 -s 60 >/tmp/unbind.out 2>&1 &
+	pid=$!
+	wait $upid
+	runs=$((runs + 1))
+	if wait_gone $pid 10; then
+		wait $pid
+		rc=$?
+	else
+		kill -9 $pid
+		rc=hung
+		hung=$((hung + 1))
+	fi
+	[ "$rc" = 3 ] || bad=$((bad + 1))
+	diag "unbind after ${d}s: exit $rc: $(tr '\n' ' ' </tmp/unbind.out)"
+	echo bpgrab.0 >$drv/bind
+done
+check_eq "unbind $runs times at different points of a capture: none hangs" "$hung" 0
+check_eq "...each ends with exit status 3" "$bad" 0
+check_eq "...and the area is free" "$(area_used)" 0
+
 # Unbind with nothing open, then unload and load the module again.
 check "unbind with nothing open" sh -c "echo bpgrab.0 >$drv/unbind"
 check "rmmod while unbound" rmmod bpgrab
@@ -72,7 +99,7 @@ check "rmmod" rmmod bpgrab
 
 # (d) every byte back, nothing reported
 check_eq "area fully free at the end (used)" "$(area_used)" 0
-check_eq "...no allocation left (used blocks)" "$(awk '/^number of blocks:/{print $5}' /proc/bigphysarea)" 0
+check_eq "...no allocation left (used blocks)" "$(proc_area allocs)" 0
 if [ -f $kmemleak ]; then
 	echo scan >$kmemleak; sleep 6; echo scan >$kmemleak
 	if grep -q 'unreferenced object 0x' $kmemleak; then
