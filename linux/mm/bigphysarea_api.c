@@ -218,23 +218,6 @@ void bigphys_reclaim(void)
 EXPORT_SYMBOL_GPL(bigphys_reclaim);
 
 /**
- * bigphys_area_mapped() - note that free pages may get references
- *
- * For drivers that map the whole area (free pages included) into
- * userspace, as /dev/bigphys does for CAP_SYS_RAWIO: from now on every
- * allocation checks that its pages carry no references (pins taken
- * through such a mapping outlive it) and holds those that do.
- *
- * Context: any context.
- */
-void bigphys_area_mapped(void)
-{
-	if (bigphys_ready && !READ_ONCE(bigphys_pool.check_alloc))
-		WRITE_ONCE(bigphys_pool.check_alloc, true);
-}
-EXPORT_SYMBOL_GPL(bigphys_area_mapped);
-
-/**
  * bigphys_contains() - whether a physical range lies within the area
  * @phys: physical start address
  * @size: length in bytes

@@ -54,8 +54,6 @@ static unsigned long bigphys_first_fit(unsigned long *map, unsigned long size,
 /* Rescan held memory this often at first, backing off to the maximum. */
 #define BIGPHYS_RECLAIM_MIN	(HZ / 20)
 #define BIGPHYS_RECLAIM_MAX	HZ
-/* Ranges found still referenced at allocation before giving up. */
-#define BIGPHYS_ALLOC_TRIES	8
 
 static void bigphys_reclaim_work(struct work_struct *work);
 
@@ -102,7 +100,9 @@ void bigphys_pool_destroy(struct bigphys_pool *pool)
 {
 	struct bigphys_alloc *ba, *tmp;
 
-	cancel_delayed_work_sync(&pool->reclaim_work);
+	/* No user may remain; held memory goes with the pool. */
+	disable_delayed_work_sync(&pool->reclaim_work);
+	WARN_ON(pool->nr_held);
 	rbtree_postorder_for_each_entry_safe(ba, tmp, &pool->allocs, node) {
 		gen_pool_free(pool->gp, ba->addr, ba->size);
 		kfree(ba);
@@ -144,8 +144,9 @@ static struct bigphys_alloc *bigphys_lookup(struct bigphys_pool *pool,
 /*
  * Whether any page of an allocation carries a reference beyond the one
  * every page of the range has while it is ours: a GUP pin (O_DIRECT,
- * io_uring), a pipe buffer (vmsplice), a page table entry. Lockless: the
- * caller owns the allocation.
+ * io_uring), a pipe buffer (vmsplice), a page table entry. Lockless: a
+ * freed allocation is mapped nowhere that takes page references, so no
+ * new reference can appear.
  */
 static bool bigphys_referenced(struct bigphys_pool *pool,
 			       const struct bigphys_alloc *ba)
@@ -169,8 +170,10 @@ static void bigphys_hold(struct bigphys_pool *pool, struct bigphys_alloc *ba)
 	pool->held_bytes += ba->size;
 	pool->nr_held++;
 	spin_unlock_irqrestore(&pool->lock, flags);
-	WRITE_ONCE(pool->reclaim_delay, BIGPHYS_RECLAIM_MIN);
-	mod_delayed_work(system_wq, &pool->reclaim_work, BIGPHYS_RECLAIM_MIN);
+	/* A scan already pending stays as it is: frequent holds never starve it. */
+	if (queue_delayed_work(system_wq, &pool->reclaim_work,
+			       BIGPHYS_RECLAIM_MIN))
+		WRITE_ONCE(pool->reclaim_delay, BIGPHYS_RECLAIM_MIN);
 }
 
 /**
@@ -195,48 +198,33 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 	};
 	struct bigphys_alloc *ba;
 	unsigned long addr, flags;
-	int tries;
 
 	if (!size || size > pool->size)
 		return NULL;
 	size = PAGE_ALIGN(size);
 
-	for (tries = 0; tries < BIGPHYS_ALLOC_TRIES; tries++) {
-		ba = kmalloc(sizeof(*ba), gfp & ~(GFP_ZONEMASK | __GFP_ZERO));
-		if (!ba)
-			return NULL;
-		ba->size = size;
-		ba->held = false;
-		INIT_LIST_HEAD(&ba->held_node);
-		strscpy(ba->owner, owner ?: "unknown", sizeof(ba->owner));
-
-		spin_lock_irqsave(&pool->lock, flags);
-		addr = gen_pool_alloc_algo(pool->gp, size, bigphys_first_fit, &align);
-		if (addr) {
-			ba->addr = addr;
-			bigphys_insert(pool, ba);
-			pool->used += size;
-			pool->nr_allocs++;
-		}
-		spin_unlock_irqrestore(&pool->lock, flags);
-
-		if (!addr) {
-			kfree(ba);
-			return NULL;
-		}
-		/*
-		 * Free pages can only gain references through a mapping of the
-		 * whole area (CAP_SYS_RAWIO). Once one has existed, never hand
-		 * out a page still pinned through it: hold the range, try again.
-		 */
-		if (!READ_ONCE(pool->check_alloc) || !bigphys_referenced(pool, ba))
-			break;
-		ba->held = true;
-		bigphys_hold(pool, ba);
-		ba = NULL;
-	}
+	ba = kmalloc(sizeof(*ba), gfp & ~(GFP_ZONEMASK | __GFP_ZERO));
 	if (!ba)
 		return NULL;
+	ba->size = size;
+	ba->held = false;
+	INIT_LIST_HEAD(&ba->held_node);
+	strscpy(ba->owner, owner ?: "unknown", sizeof(ba->owner));
+
+	spin_lock_irqsave(&pool->lock, flags);
+	addr = gen_pool_alloc_algo(pool->gp, size, bigphys_first_fit, &align);
+	if (addr) {
+		ba->addr = addr;
+		bigphys_insert(pool, ba);
+		pool->used += size;
+		pool->nr_allocs++;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+
+	if (!addr) {
+		kfree(ba);
+		return NULL;
+	}
 	if (gfp & __GFP_ZERO)
 		memset((void *)addr, 0, size);
 	return (void *)addr;
@@ -331,6 +319,7 @@ void bigphys_pool_reclaim(struct bigphys_pool *pool)
 	spin_unlock_irqrestore(&pool->lock, flags);
 
 	list_for_each_entry_safe(ba, tmp, &scan, held_node) {
+		cond_resched();
 		if (bigphys_referenced(pool, ba))
 			continue;
 		spin_lock_irqsave(&pool->lock, flags);
@@ -340,7 +329,6 @@ void bigphys_pool_reclaim(struct bigphys_pool *pool)
 		bigphys_release(pool, ba);
 		spin_unlock_irqrestore(&pool->lock, flags);
 		kfree(ba);
-		cond_resched();
 	}
 
 	spin_lock_irqsave(&pool->lock, flags);
@@ -350,8 +338,8 @@ void bigphys_pool_reclaim(struct bigphys_pool *pool)
 	mutex_unlock(&pool->reclaim_lock);
 
 	if (more)
-		mod_delayed_work(system_wq, &pool->reclaim_work,
-				 READ_ONCE(pool->reclaim_delay));
+		queue_delayed_work(system_wq, &pool->reclaim_work,
+				   READ_ONCE(pool->reclaim_delay));
 }
 
 static void bigphys_reclaim_work(struct work_struct *work)

@@ -49,8 +49,6 @@ struct bigphys_alloc {
  * @nr_allocs: number of entries in @allocs
  * @bad_frees: number of invalid or double frees seen
  * @track_refs: freed pages still referenced are held, not reused
- * @check_alloc: free pages may be referenced too (a mapping of the whole
- *	area has existed): check new allocations as well
  * @held: freed allocations waiting for their pages' references to drop
  * @held_bytes: bytes in @held (counted in @used as well)
  * @nr_held: number of entries in @held
@@ -69,7 +67,6 @@ struct bigphys_pool {
 	unsigned long nr_allocs;
 	unsigned long bad_frees;
 	bool track_refs;
-	bool check_alloc;
 	struct list_head held;
 	size_t held_bytes;
 	unsigned long nr_held;

@@ -179,7 +179,7 @@ static int bigphys_make_uncached(struct bigphys_ubuf *ub)
 	if (ret) {
 		/* A partial change must not leave pages uncached in the pool. */
 		if (bigphys_set_memtype(ub, true))
-			return ret;	/* keeps the SIGBUS entry: never WB-mapped */
+			return -EHWPOISON;	/* see bigphys_ubuf_create() */
 		mtree_erase(&bigphys_memtype, pfn);
 	}
 	return ret;
@@ -238,6 +238,14 @@ static struct bigphys_ubuf *bigphys_ubuf_create(u64 size, u64 align, u32 cache)
 					   DMA_BIDIRECTIONAL);
 	}
 	ret = bigphys_make_uncached(ub);
+	if (ret == -EHWPOISON) {
+		/* Not write-back again: never reuse it (it stays SIGBUS). */
+		pr_warn("cannot restore write-back caching; leaking %zu bytes\n",
+			ub->buf.size);
+		bigphys_ubuf_dma_unmap(ub);
+		kfree(ub);
+		return ERR_PTR(-ENOMEM);
+	}
 	if (ret)
 		goto err_unmap;
 	return ub;
@@ -556,7 +564,7 @@ static vm_fault_t bigphys_vm_fault(struct vm_fault *vmf)
 	if (mtree_load(&bigphys_memtype, PHYS_PFN(phys)))
 		ret = VM_FAULT_SIGBUS;
 	else
-		ret = bigphys_insert(vmf, phys);
+		ret = vmf_insert_pfn(vmf->vma, vmf->address, PHYS_PFN(phys));
 	srcu_read_unlock(&bigphys_fault_srcu, idx);
 	return ret;
 }
@@ -580,8 +588,12 @@ static int bigphys_mmap_area(struct vm_area_struct *vma, size_t len)
 	if (len > bigphys_area_size)
 		return -EINVAL;
 	vma->vm_private_data = NULL;
-	/* Free pages can be pinned through it: allocations check from now on. */
-	bigphys_area_mapped();
+	/*
+	 * Raw PFNs: no page references, so nothing taken through the area
+	 * (it maps free pages and other owners' buffers) can hold or pin
+	 * memory, and get_user_pages() refuses it, as for /dev/mem.
+	 */
+	vm_flags_set(vma, VM_PFNMAP);
 	return 0;
 }
 
@@ -623,8 +635,10 @@ static int bigphys_mmap(struct file *file, struct vm_area_struct *vma)
 	if (ret)
 		return ret;
 
-	/* Page-backed, so get_user_pages() users (O_DIRECT, io_uring) work. */
-	vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
+	/* Buffers are page-backed, so O_DIRECT and io_uring work on them. */
+	if (vma->vm_pgoff)
+		vm_flags_set(vma, VM_MIXEDMAP);
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
 	vma->vm_ops = &bigphys_vm_ops;
 	return 0;
 }

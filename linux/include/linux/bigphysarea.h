@@ -84,7 +84,6 @@ dma_addr_t bigphys_dma_addr(struct device *dev, const struct bigphys_buf *buf);
 int bigphys_get_stats(struct bigphys_stats *stats);
 int bigphys_area(phys_addr_t *base, size_t *size);
 void bigphys_reclaim(void);
-void bigphys_area_mapped(void);
 bool bigphys_contains(phys_addr_t phys, size_t size);
 
 #else /* !CONFIG_BIGPHYS_AREA */
@@ -108,8 +107,6 @@ static inline int bigphys_area(phys_addr_t *base, size_t *size)
 }
 
 static inline void bigphys_reclaim(void) { }
-
-static inline void bigphys_area_mapped(void) { }
 
 static inline bool bigphys_contains(phys_addr_t phys, size_t size)
 {
