@@ -375,10 +375,10 @@ static int bigphys_check_alloc(const struct bigphys_alloc_req *req)
 }
 
 /*
- * ALLOC reserves an id (first: a file out of ids costs nothing), fills the
- * reply from the buffer it still owns alone, copies it out and only then publishes the buffer. Until then
- * FREE, SYNC and mmap() of the id see nothing, and a failed copy undoes
- * exactly what this call did.
+ * ALLOC reserves an id (first: a file out of ids costs nothing), fills
+ * the reply from the buffer it still owns alone, copies it out and only
+ * then publishes the buffer. Until then FREE, SYNC and mmap() of the id
+ * see nothing, and a failed copy undoes exactly what this call did.
  */
 static long bigphys_ioc_alloc(struct bigphys_file *bf, void __user *arg)
 {
