@@ -38,7 +38,7 @@ check-host: deps kernel-test ## host-side tests (series, build scripts, userspac
 check-vm: initramfs-test ## VM tests (KUnit, in-guest suite, boot parameters, grabber)
 	@tests/run vm $(TESTS)
 
-check-debug: initramfs-debug kernel-test tree-bisect ## debug kernel: every VM test + sparse + every series prefix builds
+check-debug: initramfs-debug kernel-test kernel-i386 tree-bisect ## debug kernel: every VM test + sparse + i386 build + every series prefix builds
 	@tests/run debug $(TESTS)
 
 bench: bench-deps initramfs-bench ## benchmarks -> build/bench/results.{txt,json,png}

@@ -24,6 +24,8 @@ FRAGMENTS=("${FRAGMENTS[@]/%/.config}")
 case "$ARCH" in
 # KARCH: the kernel's ARCH; KTARGET: the image target; KIMAGE: its path in OBJ.
 x86_64) KARCH=x86 KTARGET=bzImage KIMAGE=arch/x86/boot/bzImage ;;
+# 32-bit x86: built (the series must build warning-free), not booted.
+i386) KARCH=i386 KTARGET=bzImage KIMAGE=arch/x86/boot/bzImage ;;
 *) printf '%s: error: flavour %s: arch %s is not supported yet\n' "$(basename "$0")" "$FLAVOUR" "$ARCH" >&2
    exit 1 ;;
 esac
