@@ -77,7 +77,7 @@ static int bigphys_parse_num(const char **s, u64 *val, bool *suffixed)
  *
  * SIZE without a K/M/G/... suffix counts pages, as in the classic patch;
  * with a suffix it is in bytes and is rounded up to whole pages. START alone
- * asks for a fixed base, which must be page aligned; START-END (either may
+ * asks for a fixed base, which must be page aligned; START-END (START may
  * be left out) limits where the area may be placed and is rounded inwards
  * to page boundaries. END is exclusive.
  *
