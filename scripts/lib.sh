@@ -81,6 +81,16 @@ series_added_files() {
 		awk 'prev == "--- /dev/null" && /^\+\+\+ b\// { print substr($2, 3) } { prev = $0 }' | sort -u
 }
 
+# series_diagnostics LOG: the compiler/sparse warnings and errors in LOG
+# that are located in a file the series adds (paths relative to SRC).
+series_diagnostics() {
+	local f pat
+	pat=$(for f in $(series_added_files); do
+		printf '(^|/)%s:[0-9]+:[0-9]+: (warning|error)\n' "$(sed 's/[.[\*^$]/\\&/g' <<<"$f")"
+	done)
+	grep -E -e "$pat" "$1" | sed "s|$SRC/||"
+}
+
 kmake() {
 	make -C "$SRC" O="$OBJ" ARCH="$KARCH" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 }

@@ -22,11 +22,7 @@ kmake "${objs[@]}" >"$log" 2>&1
 check "the series' objects compile for i386" test $? = 0
 kmake "$KTARGET" modules >>"$log" 2>&1
 check "the i386 kernel and modules link (modpost: no undefined 64-bit helpers)" test $? = 0
-pat=$(mktemp); trap 'rm -f "$pat"' EXIT
-for f in "${added[@]}"; do
-	printf '(^|/)%s:[0-9]+:[0-9]+: (warning|error)\n' "$(sed 's/[.[\*^$]/\\&/g' <<<"$f")"
-done >"$pat"
-ours=$(grep -E -f "$pat" "$log" | sed "s|$SRC/||")
+ours=$(series_diagnostics "$log")
 if [ -z "$ours" ]; then pass "i386: no compiler warnings in the series' code"; else
 	fail "i386: compiler warnings in the series' code"; sed 's/^/#   /' <<<"$ours"; fi
 tap_done

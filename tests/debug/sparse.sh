@@ -20,11 +20,7 @@ log=$LOGS/sparse.log
 kmake C=2 CHECK="sparse" "${objs[@]}" >"$log" 2>&1
 check "make C=2 on the series' objects runs" test $? = 0
 # A warning or error located in any file the series adds.
-pat=$(mktemp); trap 'rm -f "$pat"' EXIT
-for f in "${added[@]}"; do
-	printf '(^|/)%s:[0-9]+:[0-9]+: (warning|error)\n' "$(sed 's/[.[\*^$]/\\&/g' <<<"$f")"
-done >"$pat"
-ours=$(grep -E -f "$pat" "$log" | sed "s|$SRC/||")
+ours=$(series_diagnostics "$log")
 missed=()
 for o in "${objs[@]}"; do
 	grep -qE "^  CHECK +(.*/)?${o%.o}\.c$" "$log" || missed+=("${o%.o}.c")
