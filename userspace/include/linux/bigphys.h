@@ -24,6 +24,10 @@
  * and is refused under kernel lockdown, like /dev/mem), the way classic
  * bigphysarea programs reach buffers a driver set up.
  *
+ * A buffer can be exported as a dma-buf (BIGPHYS_IOC_EXPORT) for other
+ * devices and APIs; the same memory is also available from the dma-buf
+ * heap /dev/dma_heap/bigphys (see <linux/dma-heap.h>).
+ *
  * Every struct is versioned by its size, which the ioctl number encodes;
  * reserved fields must be zero and later versions give them meaning.
  */
@@ -132,10 +136,35 @@ struct bigphys_sync_req {
 	__u64 reserved;
 };
 
+/**
+ * struct bigphys_export_req - BIGPHYS_IOC_EXPORT: a buffer as a dma-buf
+ * @id: in: the buffer's id
+ * @flags: in: O_CLOEXEC and/or O_RDWR (from <fcntl.h>), as for
+ *	DMA_HEAP_IOCTL_ALLOC's fd_flags; the dma-buf is always read-write,
+ *	O_RDWR is accepted so that callers can say so
+ * @fd: out: a new dma-buf file descriptor for the buffer
+ * @reserved: must be zero
+ *
+ * The buffer and the dma-buf are one object: its memory stays allocated
+ * while the file's id, any dma-buf file descriptor, any mapping or any
+ * pinned page holds it. BIGPHYS_IOC_FREE only drops the id, and closing
+ * the dma-buf only drops the descriptor. Every export of a buffer gives
+ * a descriptor of the same dma-buf. The dma-buf's mmap() is page-backed,
+ * like the buffer's, and DMA_BUF_IOCTL_SYNC brackets CPU access for the
+ * devices that imported it.
+ */
+struct bigphys_export_req {
+	__u32 id;
+	__u32 flags;
+	__s32 fd;
+	__u32 reserved;
+};
+
 #define BIGPHYS_IOC_MAGIC	0xB9
 #define BIGPHYS_IOC_INFO	_IOR(BIGPHYS_IOC_MAGIC, 0x00, struct bigphys_info)
 #define BIGPHYS_IOC_ALLOC	_IOWR(BIGPHYS_IOC_MAGIC, 0x01, struct bigphys_alloc_req)
 #define BIGPHYS_IOC_FREE	_IOW(BIGPHYS_IOC_MAGIC, 0x02, struct bigphys_free_req)
 #define BIGPHYS_IOC_SYNC	_IOW(BIGPHYS_IOC_MAGIC, 0x03, struct bigphys_sync_req)
+#define BIGPHYS_IOC_EXPORT	_IOWR(BIGPHYS_IOC_MAGIC, 0x04, struct bigphys_export_req)
 
 #endif /* _UAPI_LINUX_BIGPHYS_H */
