@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # In-guest part of make bench (bench kernel, booted with bigphysarea= and
 # cma= of the same size). Prints "BENCH ..." lines for scripts/bench.
-#   bench.sh contig|churn|scale|mmap|fault|grab|all
+#   bench.sh contig|churn|scale|mmap|fault|grab|heap|odirect|all
+# odirect (and all) overwrite the first virtio disk (scripts/bench attaches
+# a scratch image).
 B=/sys/kernel/debug/bigphysarea_bench
 run() { echo "$*" >$B/cmd && cat $B/result || echo "error"; }
 
@@ -25,6 +27,20 @@ fragment() {
 	free_mb=$(awk '/^MemAvailable:/{print int($2 / 1024)}' /proc/meminfo)
 	dd if=/dev/zero of=/tmp/fill bs=1M count=$((free_mb * 6 / 10)) 2>/dev/null
 	echo "BENCH frag tmpfs_MB $((free_mb * 6 / 10)) $(run frag 128)"
+}
+
+heap() {	# $1: idle|frag. dma-buf heap ALLOC latency, bigphys vs CMA heap
+	bigphys-bench heap "$1" 4 20
+	bigphys-bench heap "$1" 64 8
+}
+
+odirect() {	# O_DIRECT MB/s from a bigphys heap buffer vs anonymous memory
+	for b in /sys/block/vd*; do
+		[ -e "$b" ] || continue
+		bigphys-bench odirect 32 3 "/dev/${b##*/}"
+		return
+	done
+	echo "BENCH odirect error no_disk"
 }
 
 churn() {
@@ -71,14 +87,19 @@ scale) scale ;;
 mmap) bigphys-bench 16 3 ;;
 fault) fault ;;
 grab) grab ;;
+heap) heap idle ;;
+odirect) odirect ;;
 all)
 	bigphys-bench 16 3
 	fault
 	churn
 	scale
 	contig idle
+	heap idle
+	odirect
 	grab
 	fragment
 	contig frag
+	heap frag
 	;;
 esac
