@@ -21,7 +21,7 @@ out=/tmp/dmabuf-heap.out
 rc=$?
 # Heap name from "# Testing heap: NAME"; results per heap; summary per heap.
 awk -v prefix="$TAP_PREFIX" '
-/^# Testing heap: / { heap = $4; next }
+/^# Testing heap: / { heap = $4; print "# " $0; next }
 /^(not )?ok [0-9]+/ {
 	res = /^not ok/ ? "not ok" : "ok"
 	line = $0; sub(/^(not )?ok [0-9]+ */, "", line)
