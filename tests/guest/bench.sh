@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # In-guest part of make bench (bench kernel, booted with bigphysarea= and
 # cma= of the same size). Prints "BENCH ..." lines for scripts/bench.
-#   bench.sh contig|churn|scale|mmap|fault|grab|heap|odirect|all
+#   bench.sh contig|churn|scale|mmap|fault|grab|heap|odirect|dmabuf|all
 # odirect (and all) overwrite the first virtio disk (scripts/bench attaches
 # a scratch image).
 B=/sys/kernel/debug/bigphysarea_bench
@@ -89,6 +89,12 @@ fault) fault ;;
 grab) grab ;;
 heap) heap idle ;;
 odirect) odirect ;;
+dmabuf)	# the dma-buf figures alone: heap idle, O_DIRECT, heap after filling memory
+	heap idle
+	odirect
+	fragment
+	heap frag
+	;;
 all)
 	bigphys-bench 16 3
 	fault

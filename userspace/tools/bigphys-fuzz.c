@@ -237,6 +237,11 @@ static void dbuf_add(struct state *s, int fd, uint64_t size)
 static void op_export(struct state *s)
 {
 	struct buf *b = &s->b[pick(s, MAXB)];
+	int i;
+
+	/* mostly a live buffer of ours, if there is one */
+	for (i = 0; i < 8 && !b->id; i++)
+		b = &s->b[pick(s, MAXB)];
 	struct bigphys_export_req e = {
 		.id = b->id ? b->id : pick(s, 2) ? (uint32_t)pick(s, 8) : (uint32_t)rnd(s),
 		.flags = fuzz_fd_flags(s),
