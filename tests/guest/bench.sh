@@ -30,8 +30,8 @@ fragment() {
 }
 
 heap() {	# $1: idle|frag. dma-buf heap ALLOC latency, bigphys vs CMA heap
-	bigphys-bench heap "$1" 4 20
-	bigphys-bench heap "$1" 64 8
+	bigphys-bench heap "$1" 4 16 5	# MiB, batch (timed together), rounds
+	bigphys-bench heap "$1" 64 2 4
 }
 
 odirect() {	# O_DIRECT MB/s from a bigphys heap buffer vs anonymous memory
