@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* KUnit tests for the bigphysarea parameter parser and allocator. */
 
+#include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/bigphysarea.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/iosys-map.h>
+#include <linux/scatterlist.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/gfp.h>
@@ -519,7 +527,106 @@ static struct kunit_suite bigphys_pool_test_suite = {
 	.test_cases = bigphys_pool_test_cases,
 };
 
-kunit_test_suites(&bigphys_parse_test_suite, &bigphys_pool_test_suite);
+/*
+ * The area's dma-bufs: argument checks, zeroing, an importer's mapping,
+ * CPU access, reference-counted vmap, and the memory coming back when
+ * the last reference is gone.
+ */
+static void bigphys_dmabuf_args_test(struct kunit *test)
+{
+	struct bigphys_stats st;
+
+	if (bigphys_get_stats(&st))
+		kunit_skip(test, "booted without bigphysarea=");
+	KUNIT_EXPECT_EQ(test, PTR_ERR(bigphys_dmabuf_alloc(0, 0, BIGPHYS_CACHED,
+							   O_RDWR, "t")), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(bigphys_dmabuf_alloc(st.size + 1, 0,
+							   BIGPHYS_CACHED,
+							   O_RDWR, "t")), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(bigphys_dmabuf_alloc(PAGE_SIZE, 3 * PAGE_SIZE,
+							   BIGPHYS_CACHED,
+							   O_RDWR, "t")), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(bigphys_dmabuf_alloc(PAGE_SIZE, 0, 3,
+							   O_RDWR, "t")), -EINVAL);
+	KUNIT_EXPECT_NULL(test, bigphys_dmabuf_buf(NULL));
+}
+
+static void bigphys_dmabuf_import_test(struct kunit *test)
+{
+	struct dma_buf_attachment *attach;
+	const struct bigphys_buf *buf;
+	struct bigphys_stats before, after;
+	struct iosys_map map1, map2;
+	struct dma_buf *dmabuf;
+	struct sg_table *sgt;
+	struct device *dev;
+
+	if (bigphys_get_stats(&before))
+		kunit_skip(test, "booted without bigphysarea=");
+	if (before.largest_free < SZ_1M)
+		kunit_skip(test, "less than 1 MiB of the area free");
+
+	dmabuf = bigphys_dmabuf_alloc(SZ_512K + 1, SZ_64K, BIGPHYS_CACHED,
+				      O_RDWR, "kunit");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dmabuf));
+	KUNIT_EXPECT_EQ(test, dmabuf->size, SZ_512K + PAGE_SIZE);
+	buf = bigphys_dmabuf_buf(dmabuf);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(buf->phys, SZ_64K));
+	KUNIT_EXPECT_TRUE(test, bigphys_contains(buf->phys, buf->size));
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf->vaddr, 0, buf->size));
+	KUNIT_EXPECT_EQ(test, bigphys_dmabuf_cache(dmabuf), BIGPHYS_CACHED);
+
+	KUNIT_ASSERT_EQ(test, dma_buf_vmap_unlocked(dmabuf, &map1), 0);
+	KUNIT_ASSERT_EQ(test, dma_buf_vmap_unlocked(dmabuf, &map2), 0);
+	KUNIT_EXPECT_PTR_EQ(test, map1.vaddr, map2.vaddr);
+	memset(map1.vaddr, 0xa5, PAGE_SIZE);
+	dma_buf_vunmap_unlocked(dmabuf, &map2);
+	dma_buf_vunmap_unlocked(dmabuf, &map1);
+	KUNIT_EXPECT_EQ(test, *(u8 *)buf->vaddr, 0xa5);
+
+	dev = kunit_device_register(test, "bigphys-kunit-importer");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	KUNIT_ASSERT_EQ(test, dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64)), 0);
+	attach = dma_buf_attach(dmabuf, dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(attach));
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sgt));
+	KUNIT_EXPECT_EQ(test, sgt->orig_nents, 1);
+	KUNIT_EXPECT_EQ(test, sg_dma_len(sgt->sgl), buf->size);
+	KUNIT_EXPECT_EQ(test, dma_buf_begin_cpu_access(dmabuf, DMA_FROM_DEVICE), 0);
+	KUNIT_EXPECT_EQ(test, dma_buf_end_cpu_access(dmabuf, DMA_TO_DEVICE), 0);
+	KUNIT_EXPECT_EQ(test, bigphys_dmabuf_sync(dmabuf, 0, buf->size,
+						  DMA_BIDIRECTIONAL), 0);
+	KUNIT_EXPECT_EQ(test, bigphys_dmabuf_sync(dmabuf, buf->size, 1,
+						  DMA_TO_DEVICE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, bigphys_dmabuf_sync(dmabuf, 0, buf->size + 1,
+						  DMA_TO_DEVICE), -EINVAL);
+	dma_buf_unmap_attachment_unlocked(attach, sgt, DMA_BIDIRECTIONAL);
+	dma_buf_detach(dmabuf, attach);
+
+	KUNIT_ASSERT_EQ(test, bigphys_get_stats(&after), 0);
+	KUNIT_EXPECT_EQ(test, after.free, before.free - buf->size);
+	dma_buf_put(dmabuf);
+	flush_delayed_fput();	/* the release runs from the last fput() */
+	KUNIT_ASSERT_EQ(test, bigphys_get_stats(&after), 0);
+	KUNIT_EXPECT_EQ(test, after.free, before.free);
+	KUNIT_EXPECT_EQ(test, after.nr_allocs, before.nr_allocs);
+}
+
+static struct kunit_case bigphys_dmabuf_test_cases[] = {
+	KUNIT_CASE(bigphys_dmabuf_args_test),
+	KUNIT_CASE(bigphys_dmabuf_import_test),
+	{}
+};
+
+static struct kunit_suite bigphys_dmabuf_test_suite = {
+	.name = "bigphysarea_dmabuf",
+	.test_cases = bigphys_dmabuf_test_cases,
+};
+
+kunit_test_suites(&bigphys_parse_test_suite, &bigphys_pool_test_suite,
+		  &bigphys_dmabuf_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for bigphysarea");
 MODULE_LICENSE("GPL");

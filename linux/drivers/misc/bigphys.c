@@ -5,29 +5,21 @@
 
 #include <linux/bigphysarea.h>
 #include <linux/capability.h>
-#include <linux/dma-mapping.h>
+#include <linux/dma-buf.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/init.h>
-#include <linux/kref.h>
 #include <linux/log2.h>
-#include <linux/maple_tree.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
-#include <linux/mount.h>
 #include <linux/mutex.h>
-#include <linux/pseudo_fs.h>
+#include <linux/sched.h>
 #include <linux/security.h>
 #include <linux/slab.h>
-#include <linux/srcu.h>
-#include <linux/swiotlb.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
 #include <uapi/linux/bigphys.h>
-
-#ifdef CONFIG_X86
-#include <asm/cacheflush.h>
-#include <asm/set_memory.h>
-#endif
 
 /*
  * A buffer's mmap offset is its id shifted by this many bits. Ids stay
@@ -39,32 +31,17 @@
 /* mmap2 counts 4096-byte units on every architecture with a compat ABI. */
 #define BIGPHYS_MAX_ID		((1U << (32 - (BIGPHYS_OFFSET_SHIFT - 12))) - 1)
 
-#define BIGPHYS_FS_MAGIC	0x62706873	/* "bphs" */
-
-/**
- * struct bigphys_ubuf - a buffer handed to userspace
- * @ref: one reference for the owning file's table, one per mapping, and
- *	one for each ioctl working on it
- * @buf: the memory
- * @dma: @buf mapped for the device's cache maintenance (SYNC)
- * @cache: BIGPHYS_ALLOC_* cache mode; the direct map is switched to it
- *	while the buffer exists, so that no alias disagrees with the user's
- * @pgoff: first page offset of the buffer's mmap() range
- */
-struct bigphys_ubuf {
-	struct kref ref;
-	struct bigphys_buf buf;
-	dma_addr_t dma;
-	u32 cache;
-	unsigned long pgoff;
-};
-
 /**
  * struct bigphys_file - per open file state
- * @lock: protects @bufs; never held across copy_*_user() or cache work
- * @bufs: the file's buffers by id; a reserved (NULL) slot is an ALLOC
- *	in progress, invisible to FREE, SYNC and mmap
+ * @lock: protects @bufs; never held across copy_*_user() or allocation
+ * @bufs: the file's buffers by id, each holding a reference to the
+ *	buffer's dma-buf; a reserved (NULL) slot is an ALLOC in progress,
+ *	invisible to FREE, SYNC, EXPORT and mmap
  * @uncached: opened with O_SYNC: buffers default to uncached
+ *
+ * A buffer is an area dma-buf (bigphys_dmabuf_alloc()): the id, every
+ * exported dma-buf descriptor and every mapping hold it, and its memory
+ * goes back to the area when the last of them is gone.
  */
 struct bigphys_file {
 	struct mutex lock;	/* see the kernel-doc above */
@@ -72,237 +49,27 @@ struct bigphys_file {
 	bool uncached;
 };
 
-/*
- * Whole-area mappings are write-back. A page must not be mapped write-back
- * while its direct map is uncached or write-combining (aliases with
- * different memory types are undefined), so faulting such a page in there
- * gets SIGBUS.
- *
- * bigphys_memtype maps the page frame numbers of every non-WB buffer to the
- * buffer; lookups are lockless (RCU). The whole-area fault handler checks
- * it and inserts the page inside a bigphys_fault_srcu read section. A
- * buffer changing type is stored first, then synchronize_srcu() waits for
- * faults that may have missed it, then its pages are zapped from every
- * whole-area mapping, and only then does the direct map change. Faults
- * therefore never wait for a type change and cost the same whatever the
- * number of buffers.
- *
- * All files share one address_space (bigphys_inode's), so one
- * unmap_mapping_range() reaches every whole-area mapping.
- */
-static DEFINE_MTREE(bigphys_memtype);
-DEFINE_STATIC_SRCU(bigphys_fault_srcu);
-static struct vfsmount *bigphys_mnt;
-static struct inode *bigphys_inode;
-static phys_addr_t bigphys_area_base;
 static size_t bigphys_area_size;
 
-static struct miscdevice bigphys_misc;
-/*
- * Buffers get a streaming DMA mapping for SYNC unless DMA would bounce
- * (swiotlb=force, confidential-computing guests): a bounce copy would
- * overwrite the user's data and every buffer would hold bounce slots.
- */
-static bool bigphys_dma_ok __ro_after_init;
-
-static struct device *bigphys_dev(void)
-{
-	return bigphys_misc.this_device;
-}
-
-/*
- * Whether a user mapping of another memory type can be kept consistent
- * with the kernel's mapping of the same pages: x86 switches the direct
- * map (PAT), arm64 maps Normal-NC beside a cacheable linear map, which is
- * consistent once the lines are cleaned to memory.
- */
-static bool bigphys_memtype_supported(void)
-{
-	return IS_ENABLED(CONFIG_X86) ||
-	       (IS_ENABLED(CONFIG_ARM64) && bigphys_dma_ok);
-}
-
-/* Switch the direct map of a buffer to its cache mode, or back to WB. */
-static int bigphys_set_memtype(struct bigphys_ubuf *ub, bool restore)
-{
-#ifdef CONFIG_X86
-	unsigned long addr = (unsigned long)ub->buf.vaddr;
-	int pages = ub->buf.size >> PAGE_SHIFT;
-
-	if (restore)
-		return set_memory_wb(addr, pages);
-	if (ub->cache == BIGPHYS_ALLOC_WRITECOMBINE)
-		return set_memory_wc(addr, pages);
-	return set_memory_uc(addr, pages);
-#else
-	return 0;
-#endif
-}
-
-/*
- * Write the buffer's cache lines (its zeroes) back to memory, so that an
- * uncached or write-combining reader never sees the previous owner's
- * bytes. An explicit step, not a side effect of changing the direct map.
- */
-static void bigphys_write_back(struct bigphys_ubuf *ub)
-{
-#ifdef CONFIG_X86
-	clflush_cache_range(ub->buf.vaddr, ub->buf.size);
-#else
-	/* Done in bigphys_ubuf_create(): the DMA API cleans the zeroes. */
-#endif
-}
-
-static void bigphys_zap_area(phys_addr_t phys, size_t size)
-{
-	unmap_mapping_range(bigphys_inode->i_mapping, phys - bigphys_area_base,
-			    size, 1);
-}
-
-/* Give a new buffer its cache mode, first removing write-back aliases. */
-static int bigphys_make_uncached(struct bigphys_ubuf *ub)
-{
-	unsigned long pfn = PHYS_PFN(ub->buf.phys);
-	int ret;
-
-	if (!ub->cache)
-		return 0;
-	ret = mtree_store_range(&bigphys_memtype, pfn,
-				pfn + (ub->buf.size >> PAGE_SHIFT) - 1, ub,
-				GFP_KERNEL);
-	if (ret)
-		return ret;
-	synchronize_srcu(&bigphys_fault_srcu);
-	bigphys_zap_area(ub->buf.phys, ub->buf.size);
-	bigphys_write_back(ub);
-	ret = bigphys_set_memtype(ub, false);
-	if (ret) {
-		/* A partial change must not leave pages uncached in the pool. */
-		if (bigphys_set_memtype(ub, true))
-			return -EHWPOISON;	/* see bigphys_ubuf_create() */
-		mtree_erase(&bigphys_memtype, pfn);
-	}
-	return ret;
-}
-
-/* Back to write-back before the memory is reused. */
-static int bigphys_make_cached(struct bigphys_ubuf *ub)
-{
-	int ret;
-
-	if (!ub->cache)
-		return 0;
-	ret = bigphys_set_memtype(ub, true);
-	if (ret)
-		return ret;
-	mtree_erase(&bigphys_memtype, PHYS_PFN(ub->buf.phys));
-	return 0;
-}
-
-static void bigphys_ubuf_dma_unmap(struct bigphys_ubuf *ub)
-{
-	if (bigphys_dma_ok)
-		dma_unmap_page_attrs(bigphys_dev(), ub->dma, ub->buf.size,
-				     DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
-}
-
-/*
- * Allocate, zero and map a buffer for cache maintenance. The zeroes are
- * cleaned to memory here, so that a later SYNC that invalidates can only
- * discard what the owner wrote, never expose what was there before.
- */
-static struct bigphys_ubuf *bigphys_ubuf_create(u64 size, u64 align, u32 cache)
-{
-	struct bigphys_ubuf *ub;
-	int ret;
-
-	ub = kzalloc(sizeof(*ub), GFP_KERNEL);
-	if (!ub)
-		return ERR_PTR(-ENOMEM);
-	kref_init(&ub->ref);
-	ub->cache = cache;
-	ret = bigphys_alloc(size, align, GFP_KERNEL | __GFP_ZERO, current->comm,
-			    &ub->buf);
-	if (ret)
-		goto err_free_ub;
-	if (bigphys_dma_ok) {
-		ub->dma = dma_map_page_attrs(bigphys_dev(),
-					     virt_to_page(ub->buf.vaddr), 0,
-					     ub->buf.size, DMA_BIDIRECTIONAL,
-					     DMA_ATTR_SKIP_CPU_SYNC);
-		if (dma_mapping_error(bigphys_dev(), ub->dma)) {
-			ret = -ENOMEM;
-			goto err_free_buf;
-		}
-		dma_sync_single_for_device(bigphys_dev(), ub->dma, ub->buf.size,
-					   DMA_BIDIRECTIONAL);
-	}
-	ret = bigphys_make_uncached(ub);
-	if (ret == -EHWPOISON) {
-		/* Not write-back again: never reuse it (it stays SIGBUS). */
-		pr_warn("cannot restore write-back caching; leaking %zu bytes\n",
-			ub->buf.size);
-		bigphys_ubuf_dma_unmap(ub);
-		kfree(ub);
-		return ERR_PTR(-ENOMEM);
-	}
-	if (ret)
-		goto err_unmap;
-	return ub;
-
-err_unmap:
-	bigphys_ubuf_dma_unmap(ub);
-err_free_buf:
-	bigphys_free(&ub->buf);
-err_free_ub:
-	kfree(ub);
-	return ERR_PTR(ret);
-}
-
-/*
- * The last reference is gone: no mapping or ioctl uses the buffer. Zap it
- * from whole-area mappings so that their page references do not hold it,
- * then free it; the area keeps pages that are still pinned or in a pipe
- * until those references drop.
- */
-static void bigphys_ubuf_release(struct kref *ref)
-{
-	struct bigphys_ubuf *ub = container_of(ref, struct bigphys_ubuf, ref);
-
-	bigphys_zap_area(ub->buf.phys, ub->buf.size);
-	bigphys_ubuf_dma_unmap(ub);
-	if (bigphys_make_cached(ub))
-		pr_warn("cannot restore write-back caching; leaking %zu bytes\n",
-			ub->buf.size);
-	else
-		bigphys_free(&ub->buf);
-	kfree(ub);
-}
-
-static void bigphys_ubuf_put(struct bigphys_ubuf *ub)
-{
-	kref_put(&ub->ref, bigphys_ubuf_release);
-}
-
 /* Look up a published buffer and take a reference, or NULL. */
-static struct bigphys_ubuf *bigphys_ubuf_get(struct bigphys_file *bf,
-					     unsigned long id)
+static struct dma_buf *bigphys_buf_get(struct bigphys_file *bf,
+				       unsigned long id)
 {
-	struct bigphys_ubuf *ub;
+	struct dma_buf *dmabuf;
 
 	mutex_lock(&bf->lock);
-	ub = xa_load(&bf->bufs, id);
-	if (ub)
-		kref_get(&ub->ref);
+	dmabuf = xa_load(&bf->bufs, id);
+	if (dmabuf)
+		get_dma_buf(dmabuf);
 	mutex_unlock(&bf->lock);
-	return ub;
+	return dmabuf;
 }
 
 static int bigphys_open(struct inode *inode, struct file *file)
 {
 	struct bigphys_file *bf;
 
-	if ((file->f_flags & O_SYNC) && !bigphys_memtype_supported())
+	if ((file->f_flags & O_SYNC) && !bigphys_cache_supported())
 		return -EOPNOTSUPP;
 	bf = kzalloc(sizeof(*bf), GFP_KERNEL);
 	if (!bf)
@@ -311,20 +78,19 @@ static int bigphys_open(struct inode *inode, struct file *file)
 	xa_init_flags(&bf->bufs, XA_FLAGS_ALLOC1);
 	bf->uncached = file->f_flags & O_SYNC;
 	file->private_data = bf;
-	/* One address_space for all files, for unmap_mapping_range(). */
-	file->f_mapping = bigphys_inode->i_mapping;
+	bigphys_area_open(file);
 	return 0;
 }
 
 static int bigphys_release(struct inode *inode, struct file *file)
 {
 	struct bigphys_file *bf = file->private_data;
-	struct bigphys_ubuf *ub;
+	struct dma_buf *dmabuf;
 	unsigned long id;
 
 	/* The last file reference: no ioctl or mmap() can run any more. */
-	xa_for_each(&bf->bufs, id, ub)
-		bigphys_ubuf_put(ub);
+	xa_for_each(&bf->bufs, id, dmabuf)
+		dma_buf_put(dmabuf);
 	xa_destroy(&bf->bufs);
 	mutex_destroy(&bf->lock);
 	kfree(bf);
@@ -369,22 +135,47 @@ static int bigphys_check_alloc(const struct bigphys_alloc_req *req)
 	if (req->align && (!is_power_of_2(req->align) ||
 			   req->align > bigphys_area_size))
 		return -EINVAL;
-	if (req->flags && !bigphys_memtype_supported())
+	if (req->flags && !bigphys_cache_supported())
 		return -EOPNOTSUPP;
 	return 0;
+}
+
+static enum bigphys_cache bigphys_cache_mode(struct bigphys_file *bf, u32 flags)
+{
+	if (flags & BIGPHYS_ALLOC_WRITECOMBINE)
+		return BIGPHYS_WRITECOMBINE;
+	if (flags & BIGPHYS_ALLOC_UNCACHED || bf->uncached)
+		return BIGPHYS_UNCACHED;
+	return BIGPHYS_CACHED;
+}
+
+static const u32 bigphys_alloc_flags[] = {
+	[BIGPHYS_CACHED]	= 0,
+	[BIGPHYS_UNCACHED]	= BIGPHYS_ALLOC_UNCACHED,
+	[BIGPHYS_WRITECOMBINE]	= BIGPHYS_ALLOC_WRITECOMBINE,
+};
+
+/* Drop an id reserved by ALLOC that was never published. */
+static void bigphys_release_id(struct bigphys_file *bf, u32 id)
+{
+	mutex_lock(&bf->lock);
+	xa_release(&bf->bufs, id);
+	mutex_unlock(&bf->lock);
 }
 
 /*
  * ALLOC reserves an id (first: a file out of ids costs nothing), fills
  * the reply from the buffer it still owns alone, copies it out and only
- * then publishes the buffer. Until then FREE, SYNC and mmap() of the id
- * see nothing, and a failed copy undoes exactly what this call did.
+ * then publishes the buffer. Until then FREE, SYNC, EXPORT and mmap() of
+ * the id see nothing, and a failed copy undoes exactly what this call did.
  */
 static long bigphys_ioc_alloc(struct bigphys_file *bf, void __user *arg)
 {
+	char owner[TASK_COMM_LEN];
 	struct bigphys_alloc_req req;
-	struct bigphys_ubuf *ub;
-	u32 cache, id;
+	const struct bigphys_buf *buf;
+	struct dma_buf *dmabuf;
+	u32 id;
 	int ret;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
@@ -400,31 +191,29 @@ static long bigphys_ioc_alloc(struct bigphys_file *bf, void __user *arg)
 	if (ret)
 		return ret == -EBUSY ? -ENOSPC : ret;
 
-	cache = req.flags ?: (bf->uncached ? BIGPHYS_ALLOC_UNCACHED : 0);
-	ub = bigphys_ubuf_create(req.size, req.align, cache);
-	if (IS_ERR(ub)) {
-		mutex_lock(&bf->lock);
-		xa_release(&bf->bufs, id);
-		mutex_unlock(&bf->lock);
-		return PTR_ERR(ub);
+	get_task_comm(owner, current);
+	dmabuf = bigphys_dmabuf_alloc(req.size, req.align,
+				      bigphys_cache_mode(bf, req.flags),
+				      O_RDWR, owner);
+	if (IS_ERR(dmabuf)) {
+		bigphys_release_id(bf, id);
+		return PTR_ERR(dmabuf);
 	}
-	ub->pgoff = (unsigned long)id << BIGPHYS_ID_PGSHIFT;
 
-	req.size = ub->buf.size;
-	req.flags = ub->cache;
+	buf = bigphys_dmabuf_buf(dmabuf);
+	req.size = buf->size;
+	req.flags = bigphys_alloc_flags[bigphys_dmabuf_cache(dmabuf)];
 	req.id = id;
 	req.offset = (u64)id << BIGPHYS_OFFSET_SHIFT;
-	req.phys = capable(CAP_SYS_ADMIN) ? ub->buf.phys : 0;
+	req.phys = capable(CAP_SYS_ADMIN) ? buf->phys : 0;
 	if (copy_to_user(arg, &req, sizeof(req))) {
-		mutex_lock(&bf->lock);
-		xa_release(&bf->bufs, id);
-		mutex_unlock(&bf->lock);
-		bigphys_ubuf_put(ub);
+		bigphys_release_id(bf, id);
+		dma_buf_put(dmabuf);
 		return -EFAULT;
 	}
 
 	mutex_lock(&bf->lock);
-	xa_store(&bf->bufs, id, ub, GFP_KERNEL);	/* reserved: cannot fail */
+	xa_store(&bf->bufs, id, dmabuf, GFP_KERNEL);	/* reserved: cannot fail */
 	mutex_unlock(&bf->lock);
 	return 0;
 }
@@ -432,7 +221,7 @@ static long bigphys_ioc_alloc(struct bigphys_file *bf, void __user *arg)
 static long bigphys_ioc_free(struct bigphys_file *bf, void __user *arg)
 {
 	struct bigphys_free_req req;
-	struct bigphys_ubuf *ub = NULL;
+	struct dma_buf *dmabuf = NULL;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
@@ -441,40 +230,26 @@ static long bigphys_ioc_free(struct bigphys_file *bf, void __user *arg)
 	mutex_lock(&bf->lock);
 	/* xa_erase() would also drop a reservation: look first. */
 	if (req.id && xa_load(&bf->bufs, req.id))
-		ub = xa_erase(&bf->bufs, req.id);
+		dmabuf = xa_erase(&bf->bufs, req.id);
 	mutex_unlock(&bf->lock);
-	if (!ub)
+	if (!dmabuf)
 		return -ENOENT;
-	bigphys_ubuf_put(ub);	/* mappings keep their own references */
+	/* Mappings and exported descriptors keep their own references. */
+	dma_buf_put(dmabuf);
 	return 0;
 }
 
-/*
- * SYNC follows the DMA API on the buffer's mapping: clean for the device,
- * invalidate for the CPU. Lines still dirty from zeroing were cleaned at
- * allocation, so an invalidate only ever discards what the owner wrote.
- */
-static void bigphys_sync_range(struct bigphys_ubuf *ub, u64 offset, u64 len,
-			       u32 dir)
-{
-	if (!bigphys_dma_ok)
-		goto barrier;	/* coherent (x86), or refused at ALLOC */
-	if (dir & BIGPHYS_SYNC_TO_DEVICE)
-		dma_sync_single_for_device(bigphys_dev(), ub->dma + offset, len,
-					   DMA_TO_DEVICE);
-	if (dir & BIGPHYS_SYNC_FROM_DEVICE)
-		dma_sync_single_for_cpu(bigphys_dev(), ub->dma + offset, len,
-					DMA_FROM_DEVICE);
-barrier:
-	/* Drains write-combining buffers and orders against the device. */
-	mb();
-}
+static const enum dma_data_direction bigphys_sync_dir[] = {
+	[BIGPHYS_SYNC_TO_DEVICE]	= DMA_TO_DEVICE,
+	[BIGPHYS_SYNC_FROM_DEVICE]	= DMA_FROM_DEVICE,
+	[BIGPHYS_SYNC_BIDIRECTIONAL]	= DMA_BIDIRECTIONAL,
+};
 
 static long bigphys_ioc_sync(struct bigphys_file *bf, void __user *arg)
 {
 	struct bigphys_sync_req req;
-	struct bigphys_ubuf *ub;
-	int ret = 0;
+	struct dma_buf *dmabuf;
+	int ret;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
@@ -482,16 +257,50 @@ static long bigphys_ioc_sync(struct bigphys_file *bf, void __user *arg)
 	    req.direction > BIGPHYS_SYNC_BIDIRECTIONAL || !req.length)
 		return -EINVAL;
 
-	ub = bigphys_ubuf_get(bf, req.id);
-	if (!ub)
+	dmabuf = bigphys_buf_get(bf, req.id);
+	if (!dmabuf)
 		return -ENOENT;
-	if (req.offset >= ub->buf.size ||
-	    req.length > ub->buf.size - req.offset)
+	if (req.offset >= dmabuf->size || req.length > dmabuf->size - req.offset)
 		ret = -EINVAL;
 	else
-		bigphys_sync_range(ub, req.offset, req.length, req.direction);
-	bigphys_ubuf_put(ub);
+		ret = bigphys_dmabuf_sync(dmabuf, req.offset, req.length,
+					  bigphys_sync_dir[req.direction]);
+	dma_buf_put(dmabuf);
 	return ret;
+}
+
+/*
+ * EXPORT gives a new descriptor of the buffer's dma-buf. The descriptor
+ * is installed only after the reply is out, so that a failed copy leaves
+ * nothing behind in the caller's file table.
+ */
+static long bigphys_ioc_export(struct bigphys_file *bf, void __user *arg)
+{
+	struct bigphys_export_req req;
+	struct dma_buf *dmabuf;
+	int fd;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved || req.flags & ~(O_CLOEXEC | O_RDWR))
+		return -EINVAL;
+
+	dmabuf = bigphys_buf_get(bf, req.id);
+	if (!dmabuf)
+		return -ENOENT;
+	fd = get_unused_fd_flags(req.flags & O_CLOEXEC);
+	if (fd < 0) {
+		dma_buf_put(dmabuf);
+		return fd;
+	}
+	req.fd = fd;
+	if (copy_to_user(arg, &req, sizeof(req))) {
+		put_unused_fd(fd);
+		dma_buf_put(dmabuf);
+		return -EFAULT;
+	}
+	fd_install(fd, dmabuf->file);	/* takes the reference from the lookup */
+	return 0;
 }
 
 static long bigphys_ioctl(struct file *file, unsigned int cmd,
@@ -509,74 +318,15 @@ static long bigphys_ioctl(struct file *file, unsigned int cmd,
 		return bigphys_ioc_free(bf, uarg);
 	case BIGPHYS_IOC_SYNC:
 		return bigphys_ioc_sync(bf, uarg);
+	case BIGPHYS_IOC_EXPORT:
+		return bigphys_ioc_export(bf, uarg);
 	default:
 		return -ENOTTY;
 	}
 }
 
-/* vm_private_data: the buffer, or NULL for a mapping of the whole area. */
-static void bigphys_vm_open(struct vm_area_struct *vma)
-{
-	struct bigphys_ubuf *ub = vma->vm_private_data;
-
-	if (ub)
-		kref_get(&ub->ref);
-}
-
-static void bigphys_vm_close(struct vm_area_struct *vma)
-{
-	struct bigphys_ubuf *ub = vma->vm_private_data;
-
-	if (ub)
-		bigphys_ubuf_put(ub);
-}
-
-static vm_fault_t bigphys_insert(struct vm_fault *vmf, phys_addr_t phys)
-{
-	int ret = vm_insert_page(vmf->vma, vmf->address, pfn_to_page(PHYS_PFN(phys)));
-
-	if (ret == -ENOMEM)
-		return VM_FAULT_OOM;
-	if (ret && ret != -EBUSY)
-		return VM_FAULT_SIGBUS;
-	return VM_FAULT_NOPAGE;
-}
-
-static vm_fault_t bigphys_vm_fault(struct vm_fault *vmf)
-{
-	struct bigphys_ubuf *ub = vmf->vma->vm_private_data;
-	phys_addr_t phys;
-	vm_fault_t ret;
-	int idx;
-
-	if (ub) {
-		if (vmf->pgoff - ub->pgoff >= ub->buf.size >> PAGE_SHIFT)
-			return VM_FAULT_SIGBUS;
-		return bigphys_insert(vmf, ub->buf.phys +
-				      ((vmf->pgoff - ub->pgoff) << PAGE_SHIFT));
-	}
-
-	/* The whole area: write-back, so never a page that is not. */
-	if (vmf->pgoff >= bigphys_area_size >> PAGE_SHIFT)
-		return VM_FAULT_SIGBUS;
-	phys = bigphys_area_base + ((phys_addr_t)vmf->pgoff << PAGE_SHIFT);
-	idx = srcu_read_lock(&bigphys_fault_srcu);
-	if (mtree_load(&bigphys_memtype, PHYS_PFN(phys)))
-		ret = VM_FAULT_SIGBUS;
-	else
-		ret = vmf_insert_pfn(vmf->vma, vmf->address, PHYS_PFN(phys));
-	srcu_read_unlock(&bigphys_fault_srcu, idx);
-	return ret;
-}
-
-static const struct vm_operations_struct bigphys_vm_ops = {
-	.open	= bigphys_vm_open,
-	.close	= bigphys_vm_close,
-	.fault	= bigphys_vm_fault,
-};
-
 /* The whole area is /dev/mem for its range: the same rules apply. */
-static int bigphys_mmap_area(struct vm_area_struct *vma, size_t len)
+static int bigphys_mmap_area(struct vm_area_struct *vma)
 {
 	int ret;
 
@@ -585,62 +335,39 @@ static int bigphys_mmap_area(struct vm_area_struct *vma, size_t len)
 	ret = security_locked_down(LOCKDOWN_DEV_MEM);
 	if (ret)
 		return ret;
-	if (len > bigphys_area_size)
-		return -EINVAL;
-	vma->vm_private_data = NULL;
-	/*
-	 * Raw PFNs: no page references, so nothing taken through the area
-	 * (it maps free pages and other owners' buffers) can hold or pin
-	 * memory, and get_user_pages() refuses it, as for /dev/mem.
-	 */
-	vm_flags_set(vma, VM_PFNMAP);
-	return 0;
+	return bigphys_area_mmap(vma);
 }
 
-static int bigphys_mmap_buf(struct bigphys_file *bf, struct vm_area_struct *vma,
-			    size_t len)
+/*
+ * A buffer's mapping is its dma-buf's (dma_buf_mmap() makes the dma-buf
+ * the mapping's file): one mapping implementation for both doors, and
+ * the mapping holds the buffer after FREE or close.
+ */
+static int bigphys_mmap_buf(struct bigphys_file *bf, struct vm_area_struct *vma)
 {
 	unsigned long id = vma->vm_pgoff >> BIGPHYS_ID_PGSHIFT;
-	struct bigphys_ubuf *ub;
+	struct dma_buf *dmabuf;
+	int ret;
 
 	if (vma->vm_pgoff & ((1UL << BIGPHYS_ID_PGSHIFT) - 1))
 		return -EINVAL;
-	ub = bigphys_ubuf_get(bf, id);
-	if (!ub)
+	dmabuf = bigphys_buf_get(bf, id);
+	if (!dmabuf)
 		return -EINVAL;
-	if (len > ub->buf.size) {
-		bigphys_ubuf_put(ub);
-		return -EINVAL;
-	}
-
-	vma->vm_private_data = ub;	/* the reference taken above */
-	if (ub->cache == BIGPHYS_ALLOC_WRITECOMBINE)
-		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
-	else if (ub->cache == BIGPHYS_ALLOC_UNCACHED)
-		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
-	return 0;
+	ret = dma_buf_mmap(dmabuf, vma, 0);
+	dma_buf_put(dmabuf);
+	if (!ret)
+		vm_flags_set(vma, VM_DONTCOPY);	/* as documented: not inherited */
+	return ret;
 }
 
 static int bigphys_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	size_t len = vma->vm_end - vma->vm_start;
-	int ret;
-
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	if (vma->vm_pgoff)
-		ret = bigphys_mmap_buf(file->private_data, vma, len);
-	else
-		ret = bigphys_mmap_area(vma, len);
-	if (ret)
-		return ret;
-
-	/* Buffers are page-backed, so O_DIRECT and io_uring work on them. */
-	if (vma->vm_pgoff)
-		vm_flags_set(vma, VM_MIXEDMAP);
-	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
-	vma->vm_ops = &bigphys_vm_ops;
-	return 0;
+		return bigphys_mmap_buf(file->private_data, vma);
+	return bigphys_mmap_area(vma);
 }
 
 static const struct file_operations bigphys_fops = {
@@ -659,54 +386,12 @@ static struct miscdevice bigphys_misc = {
 	.mode	= 0600,
 };
 
-static int bigphys_fs_init_fs_context(struct fs_context *fc)
-{
-	return init_pseudo(fc, BIGPHYS_FS_MAGIC) ? 0 : -ENOMEM;
-}
-
-static struct file_system_type bigphys_fs_type = {
-	.name			= "bigphys",
-	.init_fs_context	= bigphys_fs_init_fs_context,
-	.kill_sb		= kill_anon_super,
-};
-
 static int __init bigphys_dev_init(void)
 {
-	struct device *dev;
-	int ret;
+	phys_addr_t base;
 
-	if (bigphys_area(&bigphys_area_base, &bigphys_area_size))
+	if (bigphys_area(&base, &bigphys_area_size))
 		return 0;	/* booted without bigphysarea= */
-
-	bigphys_mnt = kern_mount(&bigphys_fs_type);
-	if (IS_ERR(bigphys_mnt))
-		return PTR_ERR(bigphys_mnt);
-	bigphys_inode = alloc_anon_inode(bigphys_mnt->mnt_sb);
-	if (IS_ERR(bigphys_inode)) {
-		ret = PTR_ERR(bigphys_inode);
-		goto err_umount;
-	}
-
-	ret = misc_register(&bigphys_misc);
-	if (ret)
-		goto err_iput;
-	/* The device does cache maintenance for SYNC through the DMA API. */
-	dev = bigphys_dev();
-	dev->dma_mask = &dev->coherent_dma_mask;
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
-	if (ret)
-		goto err_deregister;
-	bigphys_dma_ok = !is_swiotlb_force_bounce(dev);
-	if (!bigphys_dma_ok && !IS_ENABLED(CONFIG_X86))
-		pr_info("DMA bounces: SYNC is a barrier only, no uncached or write-combining buffers\n");
-	return 0;
-
-err_deregister:
-	misc_deregister(&bigphys_misc);
-err_iput:
-	iput(bigphys_inode);
-err_umount:
-	kern_unmount(bigphys_mnt);
-	return ret;
+	return misc_register(&bigphys_misc);
 }
 device_initcall(bigphys_dev_init);

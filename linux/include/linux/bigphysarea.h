@@ -27,10 +27,27 @@
 #ifndef _LINUX_BIGPHYSAREA_H
 #define _LINUX_BIGPHYSAREA_H
 
+#include <linux/dma-direction.h>
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/types.h>
 
 struct device;
+struct dma_buf;
+struct file;
+struct vm_area_struct;
+
+/**
+ * enum bigphys_cache - the cache mode of an area buffer's mappings
+ * @BIGPHYS_CACHED: write-back, like any other RAM
+ * @BIGPHYS_UNCACHED: uncached
+ * @BIGPHYS_WRITECOMBINE: uncached, writes may be combined
+ */
+enum bigphys_cache {
+	BIGPHYS_CACHED,
+	BIGPHYS_UNCACHED,
+	BIGPHYS_WRITECOMBINE,
+};
 
 /**
  * struct bigphys_buf - a buffer allocated from the area
@@ -86,6 +103,20 @@ int bigphys_area(phys_addr_t *base, size_t *size);
 void bigphys_reclaim(void);
 bool bigphys_contains(phys_addr_t phys, size_t size);
 
+/* Area buffers as dma-bufs, for drivers, the dma-buf heap and /dev/bigphys */
+struct dma_buf *bigphys_dmabuf_alloc(size_t size, size_t align,
+				     enum bigphys_cache cache, int flags,
+				     const char *owner);
+const struct bigphys_buf *bigphys_dmabuf_buf(struct dma_buf *dmabuf);
+enum bigphys_cache bigphys_dmabuf_cache(struct dma_buf *dmabuf);
+int bigphys_dmabuf_sync(struct dma_buf *dmabuf, size_t offset, size_t len,
+			enum dma_data_direction dir);
+bool bigphys_cache_supported(void);
+
+/* Whole-area mappings, for /dev/bigphys */
+void bigphys_area_open(struct file *file);
+int bigphys_area_mmap(struct vm_area_struct *vma);
+
 #else /* !CONFIG_BIGPHYS_AREA */
 
 static inline int bigphys_alloc(size_t size, size_t align, gfp_t gfp,
@@ -111,6 +142,18 @@ static inline void bigphys_reclaim(void) { }
 static inline bool bigphys_contains(phys_addr_t phys, size_t size)
 {
 	return false;
+}
+
+static inline struct dma_buf *bigphys_dmabuf_alloc(size_t size, size_t align,
+						   enum bigphys_cache cache,
+						   int flags, const char *owner)
+{
+	return ERR_PTR(-ENODEV);
+}
+
+static inline const struct bigphys_buf *bigphys_dmabuf_buf(struct dma_buf *dmabuf)
+{
+	return NULL;
 }
 
 #endif /* CONFIG_BIGPHYS_AREA */
