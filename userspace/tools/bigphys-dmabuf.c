@@ -441,6 +441,21 @@ static int test_errors(void)
 	if (!ret)
 		close(e);
 	ok(!dev_free(fd, r.id), "FREE");
+	{
+		/* The dma-buf is read-write: a read-only file may not export. */
+		int ro = open("/dev/bigphys", O_RDONLY | O_CLOEXEC);
+		struct bigphys_alloc_req rr;
+		void *p;
+
+		ok(ro >= 0 && !dev_alloc(ro, 4096, &rr), "ALLOC on a read-only /dev/bigphys");
+		p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, ro, rr.offset);
+		ok(p != MAP_FAILED, "read-only MAP_SHARED of its buffer works");
+		if (p != MAP_FAILED)
+			munmap(p, 4096);
+		ret = export(ro, rr.id, O_CLOEXEC, 0, &e);
+		ok(ret == -EBADF, "EXPORT on a read-only /dev/bigphys: EBADF (%d)", ret);
+		close(ro);
+	}
 
 	heap = open(HEAP, O_RDWR | O_CLOEXEC);
 	ok(heap >= 0, "open " HEAP);
@@ -458,6 +473,22 @@ static int test_errors(void)
 	ok(ret == -EINVAL, "heap ALLOC fd_flags O_APPEND: EINVAL (%d)", ret);
 	ret = heap_alloc(heap, 4096, 0x40000000u, 0, &h);
 	ok(ret == -EINVAL, "heap ALLOC fd_flags bit 30: EINVAL (%d)", ret);
+	ret = heap_alloc(heap, 8192, O_CLOEXEC, 0, &h);	/* O_RDONLY */
+	ok(!ret, "heap ALLOC of a read-only dma-buf (%d)", ret);
+	if (!ret) {
+		void *p = mmap(NULL, 8192, PROT_READ, MAP_SHARED, h, 0);
+
+		ok(p != MAP_FAILED && !*(volatile char *)p,
+		   "read-only dma-buf: PROT_READ MAP_SHARED works, zeroed");
+		if (p != MAP_FAILED)
+			munmap(p, 8192);
+		p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, h, 0);
+		ok(p == MAP_FAILED && errno == EACCES,
+		   "read-only dma-buf: a writable mapping is EACCES");
+		p = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, h, 0);
+		ok(p == MAP_FAILED && errno == EINVAL, "dma-buf MAP_PRIVATE: EINVAL");
+		close(h);
+	}
 	/* fits the area but not now: one page is taken */
 	ok(!dev_alloc(fd, 4096, &r), "ALLOC one page to take room");
 	hold = -1;
