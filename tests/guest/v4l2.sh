@@ -1,0 +1,66 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The peer tools against bpgrab: v4l2-compliance -s (every result a TAP
+# line, its totals and warnings as notes) and a v4l2-ctl capture of 100
+# frames of 640x480 YUYV at 30 fps, written as a tar to /dev/vda for the
+# host to verify. Not a *.t of the main suite: tests/vm/v4l2.sh runs it in
+# a boot of its own. Without the tools (no v4l-utils tarball) both are
+# skipped, never passed.
+. /tests/tap.sh
+TAP_PREFIX=v4l2
+
+check "modprobe bpgrab" modprobe bpgrab
+sleep 0.2
+name=$(grep -l '^bpgrab' /sys/class/video4linux/video*/name 2>/dev/null | head -n1)
+name=${name%/name}
+dev=/dev/${name##*/}
+check "the bpgrab video device exists" test -c "$dev"
+
+if ! command -v v4l2-compliance >/dev/null; then
+	skip "v4l2-compliance -d $dev -s" "no v4l2-compliance in the initramfs: the v4l-utils tarball is missing (scripts/v4l-utils)"
+else
+	v4l2-compliance -d "$dev" -s >/tmp/compliance.out 2>&1
+	rc=$?
+	# One TAP line per compliance test; "OK (Not Supported)" counts as
+	# succeeded, as v4l2-compliance counts it.
+	awk -v p="$TAP_PREFIX: v4l2-compliance: " '
+	/^[ \t]*test .*: OK/ { s = $0; sub(/^[ \t]*test /, "", s); n = s; sub(/: OK.*/, "", n)
+		print "ok - " p n (s ~ /Not Supported/ ? " (not supported)" : ""); next }
+	/^[ \t]*test .*: FAIL/ { s = $0; sub(/^[ \t]*test /, "", s); n = s; sub(/: FAIL.*/, "", n)
+		print "not ok - " p n }' /tmp/compliance.out >/tmp/compliance.tap
+	cat /tmp/compliance.tap
+	grep '^not ok' /tmp/compliance.tap >/dev/null && TAP_FAILED=$((TAP_FAILED + 1))
+	total=$(grep '^Total for ' /tmp/compliance.out)
+	diag "v4l2-compliance $(v4l2-compliance --version 2>&1 | head -n1): $total"
+	grep -E 'fail:|FAIL' /tmp/compliance.out | head -n 40 | sed 's/^/# /'
+	warnings=$(grep -c 'warn:' /tmp/compliance.out)
+	if [ "$warnings" -gt 0 ]; then
+		diag "note: v4l2-compliance warnings ($warnings):"
+		grep 'warn:' /tmp/compliance.out | sort | uniq -c | sed 's/^/#   /'
+	fi
+	succeeded=$(echo "$total" | sed -n 's/.*Succeeded: \([0-9]*\).*/\1/p')
+	check_eq "v4l2-compliance: its Succeeded count is the number of ok lines" \
+		"$(grep -c '^ok' /tmp/compliance.tap)" "$succeeded"
+	check "v4l2-compliance: 0 failed" sh -c "echo '$total' | grep -q 'Failed: 0,'"
+	check_eq "v4l2-compliance: exit status" "$rc" 0
+fi
+
+if ! command -v v4l2-ctl >/dev/null; then
+	skip "v4l2-ctl capture" "no v4l2-ctl in the initramfs: the v4l-utils tarball is missing (scripts/v4l-utils)"
+else
+	check "v4l2-ctl: set 640x480 YUYV at 30 fps" \
+		v4l2-ctl -d "$dev" --set-fmt-video=width=640,height=480,pixelformat=YUYV --set-parm=30
+	fmt=$(v4l2-ctl -d "$dev" --get-fmt-video --get-parm 2>&1)
+	diag "$fmt"
+	check "v4l2-ctl: the format reads back" sh -c "echo '$fmt' | grep -q 'Width/Height *: 640/480'"
+	v4l2-ctl -d "$dev" --stream-mmap=4 --stream-count=100 --stream-to=/tmp/v4l2-ctl.yuyv >/tmp/ctl.out 2>&1
+	check_eq "v4l2-ctl --stream-mmap --stream-count=100 --stream-to: exit status" "$?" 0
+	check_eq "...100 frames of 614400 bytes" "$(wc -c </tmp/v4l2-ctl.yuyv)" $((100 * 614400))
+	if [ -b /dev/vda ]; then
+		tar -cf /dev/vda -C /tmp v4l2-ctl.yuyv && sync
+		check_eq "...handed to the host on /dev/vda" "$?" 0
+	fi
+	rm -f /tmp/v4l2-ctl.yuyv
+fi
+check_eq "area free at the end" "$(proc_area used)" 0
+tap_done
