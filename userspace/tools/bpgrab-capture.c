@@ -81,7 +81,8 @@ static void usage(FILE *f)
 "  -m, --mmap            use V4L2 MMAP buffers instead of DMABUF\n"
 "  -V, --verify FILE     capture nothing: check that FILE holds raw frames of\n"
 "                        the pattern in -W/-H/-f (e.g. from v4l2-ctl\n"
-"                        --stream-to), in order; gaps are counted as drops\n"
+"                        --stream-to), in order; gaps are counted as drops;\n"
+"                        -o DIR/ and -e N save its frames\n"
 "  -W, --width N         width in pixels, even (default 640)\n"
 "  -H, --height N        height in lines (default 480)\n"
 "  -f, --format FMT      yuyv, grey or rgb24 (default yuyv)\n"
@@ -540,13 +541,18 @@ static int verify_file(const struct opts *o)
 {
 	size_t size = (size_t)bpgrab_bytesperline(o->pixfmt, o->width) * o->height;
 	uint8_t *frame = malloc(size), *expect = malloc(size), *bg = malloc(size);
+	uint8_t *scratch = malloc((size_t)o->width * o->height * 3);
 	uint64_t n = 0, drops = 0, bad = 0, next = 0, s;
 	FILE *f = fopen(o->verify, "rb");
 	size_t got = 0;
 	int rc = EXIT_DEVICE;
 
-	if (!f || !frame || !expect || !bg) {
+	if (!f || !frame || !expect || !bg || !scratch) {
 		fprintf(stderr, "bpgrab-capture: cannot read %s: %s\n", o->verify, strerror(errno));
+		goto out;
+	}
+	if (o->dir && mkdir(o->dir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "bpgrab-capture: cannot create %s: %s\n", o->dir, strerror(errno));
 		goto out;
 	}
 	bpgrab_pattern_background(bg, o->width, o->height, o->pixfmt);
@@ -566,6 +572,10 @@ static int verify_file(const struct opts *o)
 		drops += s - next;
 		next = s + 1;
 		n++;
+		if (o->dir && s % o->every == 0 && save_pnm(o, frame, s, scratch)) {
+			fprintf(stderr, "bpgrab-capture: writing output failed: %s\n", strerror(errno));
+			goto out;
+		}
 	}
 	if (got) {
 		fprintf(stderr, "bpgrab-capture: %s: %zu bytes of a partial frame at the end\n",
@@ -581,6 +591,7 @@ out:
 	free(frame);
 	free(expect);
 	free(bg);
+	free(scratch);
 	return rc;
 }
 
