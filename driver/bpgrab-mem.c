@@ -9,8 +9,8 @@
  *
  * DMABUF buffers are imported. The simulated engine stands for a device
  * without an IOMMU or scatter-gather: it takes one bus address per frame,
- * so an imported buffer must map as one contiguous DMA range, as area
- * buffers from /dev/dma_heap/bigphys and BIGPHYS_IOC_EXPORT always do.
+ * so a whole imported buffer must map as one contiguous DMA range, as
+ * area buffers from /dev/dma_heap/bigphys and BIGPHYS_IOC_EXPORT do.
  * The engine writes through the buffer's kernel mapping (dma_buf_vmap()).
  */
 
@@ -177,9 +177,9 @@ static int bpgrab_mem_map_dmabuf(void *priv)
 	if (IS_ERR(sgt))
 		return PTR_ERR(sgt);
 	contig = bpgrab_contig_size(sgt);
-	if (contig < m->size) {
-		dev_info_ratelimited(m->dev, "DMABUF import from %s refused: not contiguous (%zu of %lu bytes in one DMA range); the engine needs one contiguous buffer, e.g. from /dev/dma_heap/bigphys\n",
-				     m->dbuf->exp_name, contig, m->size);
+	if (contig < m->dbuf->size) {
+		dev_info_ratelimited(m->dev, "DMABUF import from %s refused: not contiguous (%zu of %zu bytes in one DMA range); the engine needs one contiguous buffer, e.g. from /dev/dma_heap/bigphys\n",
+				     m->dbuf->exp_name, contig, m->dbuf->size);
 		ret = -EINVAL;
 		goto err_unmap;
 	}
