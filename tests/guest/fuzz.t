@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Seeded fuzz run of /dev/bigphys and /dev/bpgrab0 from 4 processes.
+# Seeded fuzz run of /dev/bigphys and the bpgrab video device from 4 processes.
 # Unknown kernel parameters reach init as environment variables, so
 # "scripts/vm-run --append 'FUZZ_SEED=7 FUZZ_OPS=500000' ..." changes them.
 . /tests/tap.sh
