@@ -343,20 +343,42 @@ static struct platform_driver bpgrab_driver = {
 	},
 };
 
-static struct platform_device *bpgrab_pdev;
+#define BPGRAB_MAX_DEVICES	4
+
+static unsigned int devices = 1;
+module_param(devices, uint, 0444);
+MODULE_PARM_DESC(devices, "number of grabbers (1-4): a second one can export DMABUF buffers to the first");
+
+static struct platform_device *bpgrab_pdevs[BPGRAB_MAX_DEVICES];
+
+static void bpgrab_unregister_devices(void)
+{
+	unsigned int i;
+
+	for (i = BPGRAB_MAX_DEVICES; i--; ) {
+		platform_device_unregister(bpgrab_pdevs[i]);
+		bpgrab_pdevs[i] = NULL;
+	}
+}
 
 static int __init bpgrab_init(void)
 {
+	struct platform_device *pdev;
+	unsigned int i;
 	int ret;
 
 	ret = platform_driver_register(&bpgrab_driver);
 	if (ret)
 		return ret;
-	/* No real hardware: create the simulated device ourselves. */
-	bpgrab_pdev = platform_device_register_simple("bpgrab", 0, NULL, 0);
-	if (IS_ERR(bpgrab_pdev)) {
-		platform_driver_unregister(&bpgrab_driver);
-		return PTR_ERR(bpgrab_pdev);
+	/* No real hardware: create the simulated devices ourselves. */
+	for (i = 0; i < clamp(devices, 1U, (unsigned int)BPGRAB_MAX_DEVICES); i++) {
+		pdev = platform_device_register_simple("bpgrab", i, NULL, 0);
+		if (IS_ERR(pdev)) {
+			bpgrab_unregister_devices();
+			platform_driver_unregister(&bpgrab_driver);
+			return PTR_ERR(pdev);
+		}
+		bpgrab_pdevs[i] = pdev;
 	}
 	return 0;
 }
@@ -364,7 +386,7 @@ module_init(bpgrab_init);
 
 static void __exit bpgrab_exit(void)
 {
-	platform_device_unregister(bpgrab_pdev);
+	bpgrab_unregister_devices();
 	platform_driver_unregister(&bpgrab_driver);
 }
 module_exit(bpgrab_exit);

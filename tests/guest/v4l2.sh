@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The peer tools against bpgrab: v4l2-compliance -s (every result a TAP
+# The peer tools against bpgrab: v4l2-compliance -s, with a second grabber
+# exporting the buffers of the DMABUF tests (every result a TAP
 # line, its totals and warnings as notes) and a v4l2-ctl capture of 100
 # frames of 640x480 YUYV at 30 fps, written as a tar to /dev/vda for the
 # host to verify. Not a *.t of the main suite: tests/vm/v4l2.sh runs it in
@@ -9,17 +10,22 @@
 . /tests/tap.sh
 TAP_PREFIX=v4l2
 
-check "modprobe bpgrab" modprobe bpgrab
+# Two grabbers: the second exports the DMABUF buffers for v4l2-compliance.
+check "modprobe bpgrab devices=2" modprobe bpgrab devices=2
 sleep 0.2
-name=$(grep -l '^bpgrab' /sys/class/video4linux/video*/name 2>/dev/null | head -n1)
-name=${name%/name}
-dev=/dev/${name##*/}
-check "the bpgrab video device exists" test -c "$dev"
+node() {
+	n=$(grep -lx "$1" /sys/class/video4linux/video*/name 2>/dev/null | head -n1)
+	n=${n%/name}
+	echo "/dev/${n##*/}"
+}
+dev=$(node bpgrab0)
+exp=$(node bpgrab1)
+check "the bpgrab video devices exist ($dev, $exp)" test -c "$dev" -a -c "$exp"
 
 if ! command -v v4l2-compliance >/dev/null; then
-	skip "v4l2-compliance -d $dev -s" "no v4l2-compliance in the initramfs: the v4l-utils tarball is missing (scripts/v4l-utils)"
+	skip "v4l2-compliance -d $dev -e $exp -s" "no v4l2-compliance in the initramfs: the v4l-utils tarball is missing (scripts/v4l-utils)"
 else
-	v4l2-compliance -d "$dev" -s >/tmp/compliance.out 2>&1
+	v4l2-compliance -d "$dev" -e "$exp" -s >/tmp/compliance.out 2>&1
 	rc=$?
 	# One TAP line per compliance test; "OK (Not Supported)" counts as
 	# succeeded, as v4l2-compliance counts it.

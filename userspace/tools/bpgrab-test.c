@@ -156,10 +156,14 @@ static void test_mmap(void)
 	int fd = grab_open(0), n, i, ret;
 	uint64_t ts[2] = { 0 };
 
+	struct v4l2_streamparm parm = { .type = CAP };
+
 	bigphys_open(NULL, 0, &bp);
 	if (bp)
 		bigphys_info(bp, &before);
 	s_fmt(fd, 640, 480, V4L2_PIX_FMT_YUYV, &f);
+	parm.parm.capture.timeperframe = (struct v4l2_fract){ 1, 30 };
+	xio(fd, VIDIOC_S_PARM, &parm);
 	n = reqbufs(fd, 4, V4L2_MEMORY_MMAP);
 	ok(n == 4, "REQBUFS MMAP 4 (got %d)", n);
 	if (bp)
