@@ -25,15 +25,19 @@ check "the bpgrab video devices exist ($dev, $exp)" test -c "$dev" -a -c "$exp"
 if ! command -v v4l2-compliance >/dev/null; then
 	skip "v4l2-compliance -d $dev -e $exp -s" "no v4l2-compliance in the initramfs: the v4l-utils tarball is missing (scripts/v4l-utils)"
 else
+	# At 15 fps the TCG guest's v4l2-compliance keeps up with the stream
+	# (a gap in the sequence is a drop, and a warning).
+	v4l2-ctl -d "$dev" --set-parm=15 >/dev/null 2>&1
 	v4l2-compliance -d "$dev" -e "$exp" -s >/tmp/compliance.out 2>&1
 	rc=$?
 	# One TAP line per compliance test; "OK (Not Supported)" counts as
 	# succeeded, as v4l2-compliance counts it.
 	awk -v p="$TAP_PREFIX: v4l2-compliance: " '
-	/^[ \t]*test .*: OK/ { s = $0; sub(/^[ \t]*test /, "", s); n = s; sub(/: OK.*/, "", n)
-		print "ok - " p n (s ~ /Not Supported/ ? " (not supported)" : ""); next }
-	/^[ \t]*test .*: FAIL/ { s = $0; sub(/^[ \t]*test /, "", s); n = s; sub(/: FAIL.*/, "", n)
-		print "not ok - " p n }' /tmp/compliance.out >/tmp/compliance.tap
+	{ while (match($0, /test [^\t]*: (OK|FAIL)[^\t]*/)) {
+		s = substr($0, RSTART + 5, RLENGTH - 5); $0 = substr($0, RSTART + RLENGTH)
+		n = s; sub(/: (OK|FAIL).*/, "", n)
+		if (s ~ /: OK/) print "ok - " p n (s ~ /Not Supported/ ? " (not supported)" : "")
+		else print "not ok - " p n } }' /tmp/compliance.out >/tmp/compliance.tap
 	cat /tmp/compliance.tap
 	grep '^not ok' /tmp/compliance.tap >/dev/null && TAP_FAILED=$((TAP_FAILED + 1))
 	total=$(grep '^Total for ' /tmp/compliance.out)
@@ -42,7 +46,7 @@ else
 	warnings=$(grep -c 'warn:' /tmp/compliance.out)
 	if [ "$warnings" -gt 0 ]; then
 		diag "note: v4l2-compliance warnings ($warnings):"
-		grep 'warn:' /tmp/compliance.out | sort | uniq -c | sed 's/^/#   /'
+		grep -o 'warn: .*' /tmp/compliance.out | sed 's/ [0-9][0-9]*/ N/g' | sort | uniq -c | sed 's/^/#   /'
 	fi
 	succeeded=$(echo "$total" | sed -n 's/.*Succeeded: \([0-9]*\).*/\1/p')
 	check_eq "v4l2-compliance: its Succeeded count is the number of ok lines" \
