@@ -122,7 +122,8 @@ int bpgrab_vb2_init(struct bpgrab_dev *g)
 	q->mem_ops = &bpgrab_mem_ops;
 	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC |
 			     V4L2_BUF_FLAG_TSTAMP_SRC_EOF;
-	q->min_reqbufs_allocation = 2;
+	/* Slack for a consumer that is late now and then: no drop. */
+	q->min_reqbufs_allocation = 4;
 	q->lock = &g->lock;
 	q->dev = g->dev;
 	return vb2_queue_init(q);

@@ -6,7 +6,8 @@
 out=$("$VMRUN" --append "kunit.enable=0" -- sh -c '
 	modprobe bpgrab && echo LOADED
 	bpgrab-capture -q --mmap -n 5; echo "CAPTURE-RC=$?"
-	bpgrab-capture -q -n 5; echo "DMABUF-RC=$?"' 2>&1)
+	bpgrab-capture -q -n 5; echo "DMABUF-RC=$?"
+	dmesg | grep bpgrab' 2>&1)
 check "without bigphysarea= the driver still loads" grep -q LOADED <<<"$out"
 check "without bigphysarea= an MMAP capture fails with exit 3" grep -q 'CAPTURE-RC=3' <<<"$out"
 check "...saying no such device when requesting buffers" grep -q 'request buffers: No such device' <<<"$out"

@@ -483,7 +483,7 @@ static int area_buffers(int fd, struct opts *o, struct bigphys *bp,
 	}
 	if (xioctl(fd, VIDIOC_REQBUFS, &rb, "request buffers"))
 		return -1;
-	if (rb.count != o->buffers) {
+	if (rb.count < o->buffers) {
 		fprintf(stderr, "bpgrab-capture: request buffers: got %u of %u buffers\n",
 			rb.count, o->buffers);
 		return -1;
