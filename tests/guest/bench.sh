@@ -70,7 +70,7 @@ fault() {
 grab() {
 	# Highest 1920x1080 YUYV frame rate with 0 drops over 10 s (bisection).
 	modprobe bpgrab
-	lo=0 hi=64
+	lo=0 hi=512
 	while [ $((hi - lo)) -gt 1 ]; do
 		mid=$(( (lo + hi) / 2 ))
 		out=$(bpgrab-capture -q --no-pattern -W 1920 -H 1080 -f yuyv -b 6 -r $mid -s 10 2>&1)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Seeded fuzz run of /dev/bigphys (with dma-buf exports), the bigphys
-# dma-buf heap and /dev/bpgrab0 from 4 processes.
+# dma-buf heap and the bpgrab video device from 4 processes.
 # Unknown kernel parameters reach init as environment variables, so
 # "scripts/vm-run --append 'FUZZ_SEED=7 FUZZ_OPS=500000' ..." changes them.
 . /tests/tap.sh

@@ -49,22 +49,16 @@ cat >"$tmp/layout.c" <<'EOF_C'
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/bigphys.h>
-#include <linux/bpgrab.h>
 #define CHECKS \
 	X(sizeof(struct bigphys_info)) X(sizeof(struct bigphys_alloc_req)) \
 	X(sizeof(struct bigphys_free_req)) X(sizeof(struct bigphys_sync_req)) \
-	X(sizeof(struct bigphys_export_req)) X(offsetof(struct bigphys_export_req, fd)) \
-	X(sizeof(struct bpgrab_format)) X(sizeof(struct bpgrab_buffer_info)) \
-	X(sizeof(struct bpgrab_reqbufs)) X(sizeof(struct bpgrab_buffer)) \
-	X(sizeof(struct bpgrab_stats)) \
+	X(sizeof(struct bigphys_export_req)) \
 	X(offsetof(struct bigphys_info, page_size)) X(offsetof(struct bigphys_info, reserved)) \
 	X(offsetof(struct bigphys_alloc_req, offset)) X(offsetof(struct bigphys_alloc_req, reserved)) \
 	X(offsetof(struct bigphys_sync_req, offset)) X(offsetof(struct bigphys_sync_req, reserved)) \
-	X(offsetof(struct bpgrab_reqbufs, buffers)) X(offsetof(struct bpgrab_buffer, sequence)) \
-	X(offsetof(struct bpgrab_buffer, bytesused)) X(offsetof(struct bpgrab_stats, streaming)) \
-	X(BIGPHYS_IOC_INFO) X(BIGPHYS_IOC_ALLOC) X(BIGPHYS_IOC_FREE) X(BIGPHYS_IOC_SYNC) X(BIGPHYS_IOC_EXPORT) \
-	X(BPGRAB_IOC_S_FMT) X(BPGRAB_IOC_G_FMT) X(BPGRAB_IOC_REQBUFS) X(BPGRAB_IOC_QBUF) \
-	X(BPGRAB_IOC_DQBUF) X(BPGRAB_IOC_STREAMON) X(BPGRAB_IOC_STREAMOFF) X(BPGRAB_IOC_G_STATS)
+	X(offsetof(struct bigphys_export_req, fd)) \
+	X(BIGPHYS_IOC_INFO) X(BIGPHYS_IOC_ALLOC) X(BIGPHYS_IOC_FREE) X(BIGPHYS_IOC_SYNC) \
+	X(BIGPHYS_IOC_EXPORT)
 #ifdef EMIT
 #define X(e) printf("_Static_assert((%s) == %lluULL, \"%s\");\n", #e, (unsigned long long)(e), #e);
 int main(void)

@@ -2,9 +2,9 @@
 /*
  * bigphys-fuzz: seeded random ioctl/mmap/fork/close storm against
  * /dev/bigphys, its dma-bufs (BIGPHYS_IOC_EXPORT), the heap
- * /dev/dma_heap/bigphys and /dev/bpgrab0 from several processes. Expected
- * errors are fine; crashes, broken invariants and memory not returned are
- * not.
+ * /dev/dma_heap/bigphys and the bpgrab V4L2 device from several processes.
+ * Expected errors are fine; crashes, broken invariants and memory not
+ * returned are not.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,9 +20,9 @@
 #include <unistd.h>
 
 #include <linux/bigphys.h>
-#include <linux/bpgrab.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
+#include <linux/videodev2.h>
 
 #define PG 4096ULL
 #define MAXB 64
@@ -341,32 +341,41 @@ static void op_dbuf(struct state *s)
 	}
 }
 
+/* The grabber's V4L2 node: /dev/video0 (the only video device in the VM). */
 static void op_grab(struct state *s)
 {
-	struct bpgrab_format f = {
-		.width = pick(s, 2) ? 16 + 2 * pick(s, 200) : (uint32_t)rnd(s),
-		.height = pick(s, 2) ? 16 + pick(s, 200) : (uint32_t)rnd(s),
-		.pixelformat = pick(s, 4) ? BPGRAB_PIX_YUYV : (uint32_t)rnd(s),
-		.fps = (uint32_t)pick(s, 300),
+	struct v4l2_format f = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct v4l2_requestbuffers rb = {
+		.count = (uint32_t)pick(s, 40), .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
 	};
-	struct bpgrab_reqbufs rb = { .count = (uint32_t)pick(s, 40) };
-	struct bpgrab_buffer b = { .index = (uint32_t)pick(s, 40) };
-	struct bpgrab_stats st;
+	struct v4l2_buffer b = {
+		.index = (uint32_t)pick(s, 40), .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
+	};
+	struct v4l2_streamparm parm = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 
+	f.fmt.pix.width = pick(s, 2) ? 16 + 2 * pick(s, 200) : (uint32_t)rnd(s);
+	f.fmt.pix.height = pick(s, 2) ? 16 + pick(s, 200) : (uint32_t)rnd(s);
+	f.fmt.pix.pixelformat = pick(s, 4) ? V4L2_PIX_FMT_YUYV : (uint32_t)rnd(s);
+	parm.parm.capture.timeperframe.numerator = 1;
+	parm.parm.capture.timeperframe.denominator = (uint32_t)pick(s, 300);
 	if (s->grab < 0) {
-		s->grab = open("/dev/bpgrab0", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		s->grab = open("/dev/video0", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 		return;
 	}
-	switch (pick(s, 9)) {
-	case 0: ioctl(s->grab, BPGRAB_IOC_S_FMT, &f); break;
-	case 1: ioctl(s->grab, BPGRAB_IOC_REQBUFS, &rb); break;
-	case 2: case 3: ioctl(s->grab, BPGRAB_IOC_QBUF, &b); break;
-	case 4: if (!ioctl(s->grab, BPGRAB_IOC_DQBUF, &b) && b.index >= BPGRAB_MAX_BUFFERS)
+	switch (pick(s, 10)) {
+	case 0: ioctl(s->grab, VIDIOC_S_FMT, &f); break;
+	case 1: ioctl(s->grab, VIDIOC_REQBUFS, &rb); break;
+	case 2: case 3: ioctl(s->grab, VIDIOC_QBUF, &b); break;
+	case 4: if (!ioctl(s->grab, VIDIOC_DQBUF, &b) && b.index >= 40)
 			bad(s, "DQBUF index out of range");
 		break;
-	case 5: ioctl(s->grab, BPGRAB_IOC_STREAMON); break;
-	case 6: ioctl(s->grab, BPGRAB_IOC_STREAMOFF); break;
-	case 7: ioctl(s->grab, BPGRAB_IOC_G_STATS, &st); break;
+	case 5: ioctl(s->grab, VIDIOC_STREAMON, &type); break;
+	case 6: ioctl(s->grab, VIDIOC_STREAMOFF, &type); break;
+	case 7: ioctl(s->grab, VIDIOC_S_PARM, &parm); break;
+	case 8: ioctl(s->grab, VIDIOC_QUERYBUF, &b); break;
 	default: close(s->grab); s->grab = -1; break;
 	}
 }
