@@ -24,6 +24,7 @@
 #include <linux/dma-heap.h>
 
 #include "bigphys.h"
+#include "cma-heap.h"
 
 static double now(void)
 {
@@ -156,28 +157,6 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The upstream CMA heap: any heap in /dev/dma_heap but ours and "system". */
-static int cma_heap_open(void)
-{
-	DIR *d = opendir("/dev/dma_heap");
-	struct dirent *e;
-	int fd = -1;
-
-	while (d && (e = readdir(d))) {
-		char path[300];
-
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "bigphys") ||
-		    !strcmp(e->d_name, "system"))
-			continue;
-		snprintf(path, sizeof(path), "/dev/dma_heap/%s", e->d_name);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		break;
-	}
-	if (d)
-		closedir(d);
-	return fd;
-}
-
 static int heap_alloc(int heap, size_t len)
 {
 	struct dma_heap_allocation_data a = { .len = len, .fd_flags = O_RDWR | O_CLOEXEC };
@@ -203,7 +182,7 @@ static int heap_bench(const char *state, long mib, int batch, int rounds)
 	if (!t || !fds || mib <= 0 || batch <= 0 || rounds <= 0)
 		return 2;
 	for (m = 0; m < 2; m++) {
-		int heap = m ? cma_heap_open() : open("/dev/dma_heap/bigphys", O_RDWR | O_CLOEXEC);
+		int heap = m ? cma_heap_open(NULL, 0) : open("/dev/dma_heap/bigphys", O_RDWR | O_CLOEXEC);
 		int i, j, got, okn = 0, fail = 0;
 		double sum = 0, t0;
 
@@ -268,7 +247,7 @@ static int odirect_bench(long mib, int rounds, const char *dev)
 		if (m == 0) {
 			p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		} else {
-			heap = m == 1 ? open("/dev/dma_heap/bigphys", O_RDWR | O_CLOEXEC) : cma_heap_open();
+			heap = m == 1 ? open("/dev/dma_heap/bigphys", O_RDWR | O_CLOEXEC) : cma_heap_open(NULL, 0);
 			buf = heap < 0 ? -1 : heap_alloc(heap, n);
 			p = buf < 0 ? MAP_FAILED : mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED, buf, 0);
 		}

@@ -32,6 +32,7 @@
 #include <linux/dma-heap.h>
 
 #define TAP_PREFIX "dmabuf"
+#include "cma-heap.h"
 #include "tap.h"
 
 #define MB (1UL << 20)
@@ -137,29 +138,6 @@ static int dmabuf_sync(int fd, uint64_t flags)
 	struct dma_buf_sync s = { .flags = flags };
 
 	return xioctl(fd, DMA_BUF_IOCTL_SYNC, &s);
-}
-
-/* The upstream CMA heap: any heap in /dev/dma_heap but ours and "system". */
-static int cma_heap_open(char *name, size_t len)
-{
-	DIR *d = opendir("/dev/dma_heap");
-	struct dirent *e;
-	int fd = -1;
-
-	while (d && (e = readdir(d))) {
-		char path[300];
-
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "bigphys") ||
-		    !strcmp(e->d_name, "system"))
-			continue;
-		snprintf(path, sizeof(path), "/dev/dma_heap/%s", e->d_name);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		snprintf(name, len, "%s", e->d_name);
-		break;
-	}
-	if (d)
-		closedir(d);
-	return fd;
 }
 
 /* Write @a to the disk at @off with O_DIRECT, read it into @b, compare. */
