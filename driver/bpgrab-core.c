@@ -14,7 +14,15 @@
 
 static unsigned int fps = 30;
 module_param(fps, uint, 0644);
-MODULE_PARM_DESC(fps, "default frame rate (1-1000)");
+MODULE_PARM_DESC(fps, "default frame rate (1-max_fps)");
+
+/*
+ * Like a real grabber, the engine has a fastest rate; v4l2-compliance and
+ * other tools stream at the fastest rate a device offers.
+ */
+static unsigned int max_fps = 60;
+module_param(max_fps, uint, 0444);
+MODULE_PARM_DESC(max_fps, "fastest frame rate offered (1-1000, default 60)");
 
 static const u32 bpgrab_formats[] = {
 	V4L2_PIX_FMT_YUYV, V4L2_PIX_FMT_GREY, V4L2_PIX_FMT_RGB24,
@@ -118,6 +126,7 @@ static int bpgrab_enum_framesizes(struct file *file, void *priv,
 static int bpgrab_enum_frameintervals(struct file *file, void *priv,
 				      struct v4l2_frmivalenum *fi)
 {
+	struct bpgrab_dev *g = video_drvdata(file);
 	struct v4l2_pix_format f = {
 		.pixelformat = fi->pixel_format,
 		.width = fi->width, .height = fi->height,
@@ -129,7 +138,7 @@ static int bpgrab_enum_frameintervals(struct file *file, void *priv,
 	if (f.width != fi->width || f.height != fi->height)
 		return -EINVAL;
 	fi->type = V4L2_FRMIVAL_TYPE_CONTINUOUS;
-	fi->stepwise.min = (struct v4l2_fract){ 1, BPGRAB_MAX_FPS };
+	fi->stepwise.min = (struct v4l2_fract){ 1, g->max_fps };
 	fi->stepwise.max = (struct v4l2_fract){ 1, 1 };
 	fi->stepwise.step = (struct v4l2_fract){ 1, 1 };
 	return 0;
@@ -160,7 +169,7 @@ static int bpgrab_s_parm(struct file *file, void *priv,
 	if (tpf->numerator && tpf->denominator)
 		g->fps = clamp_t(u32, DIV_ROUND_CLOSEST(tpf->denominator,
 							tpf->numerator),
-				 1, BPGRAB_MAX_FPS);
+				 1, g->max_fps);
 	return bpgrab_g_parm(file, priv, parm);
 }
 
@@ -256,7 +265,8 @@ static int bpgrab_probe(struct platform_device *pdev)
 	spin_lock_init(&g->qlock);
 	INIT_LIST_HEAD(&g->queued);
 	snprintf(g->name, sizeof(g->name), "bpgrab%d", pdev->id);
-	g->fps = clamp(fps, 1U, (unsigned int)BPGRAB_MAX_FPS);
+	g->max_fps = clamp(max_fps, 1U, (unsigned int)BPGRAB_MAX_FPS);
+	g->fps = clamp(fps, 1U, g->max_fps);
 	g->fmt = (struct v4l2_pix_format){
 		.width = 640, .height = 480, .pixelformat = V4L2_PIX_FMT_YUYV,
 	};

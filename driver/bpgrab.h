@@ -46,6 +46,7 @@ struct bpgrab_buffer {
  *	computed at STREAMON
  * @fmt: current format
  * @fps: frame rate
+ * @max_fps: fastest frame rate offered; set at probe
  * @sequence: next frame slot number
  * @dropped: frame slots without a queued buffer since STREAMON
  * @name: the engine thread's name prefix
@@ -62,6 +63,7 @@ struct bpgrab_dev {
 	void *background;
 	struct v4l2_pix_format fmt;
 	unsigned int fps;
+	unsigned int max_fps;
 	u32 sequence;
 	u64 dropped;
 	char name[16];

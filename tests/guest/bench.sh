@@ -68,8 +68,9 @@ fault() {
 }
 
 grab() {
-	# Highest 1920x1080 YUYV frame rate with 0 drops over 10 s (bisection).
-	modprobe bpgrab
+	# Highest 1920x1080 YUYV frame rate with 0 drops over 10 s (bisection),
+	# above the 60 fps the grabber offers by default.
+	modprobe bpgrab max_fps=1000
 	lo=0 hi=512
 	while [ $((hi - lo)) -gt 1 ]; do
 		mid=$(( (lo + hi) / 2 ))

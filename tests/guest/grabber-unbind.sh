@@ -70,7 +70,7 @@ hung=0 bad=0 runs=0
 for d in 0 0 0.0005 0.001 0.002 0.005 0.01 0.02 0.05 0.1 0.3; do
 	(if [ $d != 0 ]; then sleep $d; fi; echo bpgrab.0 >$drv/unbind) &
 	upid=$!
-	bpgrab-capture -q -W 320 -H 240 -r 100 -b 8 -s 60 >/tmp/unbind.out 2>&1 &
+	bpgrab-capture -q -W 320 -H 240 -r 60 -b 8 -s 60 >/tmp/unbind.out 2>&1 &
 	pid=$!
 	wait $upid
 	runs=$((runs + 1))
