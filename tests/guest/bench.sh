@@ -74,7 +74,7 @@ grab() {
 	lo=0 hi=512
 	while [ $((hi - lo)) -gt 1 ]; do
 		mid=$(( (lo + hi) / 2 ))
-		out=$(bpgrab-capture -q --no-pattern -W 1920 -H 1080 -f yuyv -b 6 -r $mid -s 10 2>&1)
+		out=$(bpgrab-capture -q --no-pattern -W 1920 -H 1080 -f yuyv -b 16 -r $mid -s 10 2>&1)
 		if [ $? = 0 ] && echo "$out" | grep -q 'drops 0 '; then lo=$mid; else hi=$mid; fi
 		echo "BENCH grab try fps $mid $(echo "$out" | head -n1)"
 	done
