@@ -331,9 +331,7 @@ static phys_addr_t __init bigphys_reserve_of(phys_addr_t limit)
 			p->fixed ? "; the region stays reserved" : "");
 		return 0;
 	}
-	/* memblock's allocations are known to kmemleak, fixed regions not. */
-	if (!p->fixed)
-		kmemleak_ignore_phys(p->base);
+	/* kmemleak: the device-tree code has it ignore what it allocates. */
 	return p->base;
 }
 
