@@ -37,7 +37,7 @@ help: ## this list
 	@echo; echo "  flavours ($(FLAVOURS)): make tree-NAME, config-NAME, kernel-NAME, initramfs-NAME"
 
 demo: initramfs-$(P)test ## end to end: deps, kernel, VM, capture video, build/demo/contact-sheet.png
-	@scripts/demo
+	@FLAVOUR=$(P)test scripts/demo
 
 check: kernel-$(P)test initramfs-$(P)test ## all tests (host + VM); ends with "N passed, N failed, N skipped"
 	@FLAVOUR=$(P)test tests/run $(if $(P),arm64,all) $(TESTS)
