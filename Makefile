@@ -15,6 +15,16 @@ SHELL := /bin/bash
 .NOTPARALLEL:
 
 FLAVOURS := $(shell awk '!/^\#/ && NF { print $$1 }' configs/flavours)
+# make TARGET ARCH=arm64: the daily targets (kernel, initramfs, check, vm,
+# ...) use the arm64-NAME flavours. Only a command-line ARCH counts, and
+# it stops here: each flavour's scripts take their ARCH from the table.
+SEL_ARCH := $(if $(filter command line,$(origin ARCH)),$(ARCH),x86_64)
+ifeq ($(filter $(SEL_ARCH),x86_64 arm64),)
+$(error ARCH=$(SEL_ARCH): supported are x86_64 (the default) and arm64)
+endif
+P := $(if $(filter arm64,$(SEL_ARCH)),arm64-)
+MAKEOVERRIDES := $(filter-out ARCH=%,$(MAKEOVERRIDES))
+unexport ARCH
 # make check-vm TESTS="bootparams grabber": only these test scripts.
 TESTS ?=
 # make bench PARTS=area: only these parts (main boot area).
@@ -26,36 +36,43 @@ help: ## this list
 		/^[a-z][a-z-]*:.*## /{ printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 	@echo; echo "  flavours ($(FLAVOURS)): make tree-NAME, config-NAME, kernel-NAME, initramfs-NAME"
 
-demo: initramfs-test ## end to end: deps, kernel, VM, capture video, build/demo/contact-sheet.png
-	@scripts/demo
+demo: initramfs-$(P)test ## end to end: deps, kernel, VM, capture video, build/demo/contact-sheet.png
+	@FLAVOUR=$(P)test scripts/demo
 
-check: kernel-test initramfs-test ## all tests (host + VM); ends with "N passed, N failed, N skipped"
-	@tests/run all $(TESTS)
+check: kernel-$(P)test initramfs-$(P)test ## all tests (host + VM); ends with "N passed, N failed, N skipped"
+	@FLAVOUR=$(P)test tests/run $(if $(P),arm64,all) $(TESTS)
 
-check-host: deps kernel-test ## host-side tests (series, build scripts, userspace)
-	@tests/run host $(TESTS)
+check-host: deps kernel-$(P)test $(if $(P),userspace-arm64) ## host-side tests (series, build scripts, userspace)
+	@FLAVOUR=$(P)test tests/run $(if $(P),arm64 build,host) $(TESTS)
 
-check-vm: initramfs-test ## VM tests (KUnit, in-guest suite, boot parameters, grabber)
-	@tests/run vm $(TESTS)
+check-vm: initramfs-$(P)test ## VM tests (KUnit, in-guest suite, boot parameters, grabber)
+	@FLAVOUR=$(P)test tests/run vm $(TESTS)
 
-check-debug: initramfs-debug kernel-test kernel-i386 tree-bisect ## debug kernel: every VM test + sparse + i386 build + every series prefix builds
+check-debug: initramfs-debug kernel-test kernel-i386 tree-bisect tree-arm64-bisect ## debug kernel: every VM test + sparse + i386 build + every series prefix builds (x86_64 and arm64)
 	@tests/run debug $(TESTS)
 
 bench: bench-deps initramfs-bench ## benchmarks -> build/bench/results.{txt,json,png}
 	@scripts/bench $(PARTS)
 
-kernel: kernel-test ## the test kernel in build/obj-test (KSRC=/path/to/linux: that tree)
+kernel: kernel-$(P)test ## the test kernel in build/obj-test (ARCH=arm64: build/obj-arm64-test; KSRC=/path/to/linux: that tree)
 
 userspace: deps ## libbigphys and tools (userspace/build/)
 	@$(MAKE) -s -C userspace
 
-initramfs: initramfs-test ## the VM's initramfs (build/initramfs-test.cpio)
+# The tools cross-built for arm64 guests (userspace/build/arm64/bin/).
+userspace-arm64: deps-arm64
+	@PATH="$(CURDIR)/build/cross/bin:$$PATH" $(MAKE) -s -C userspace O=build/arm64 CROSS_COMPILE=aarch64-linux-gnu- tools
 
-vm: initramfs-test ## interactive shell in the test VM (bigphysarea=64M)
-	scripts/vm-run --shell --append "bigphysarea=64M"
+initramfs: initramfs-$(P)test ## the VM's initramfs (build/initramfs-test.cpio)
 
-deps: ## install the Debian packages the build and tests need
+vm: initramfs-$(P)test ## interactive shell in the test VM (bigphysarea=64M)
+	FLAVOUR=$(P)test scripts/vm-run --shell --append "bigphysarea=64M"
+
+deps: $(if $(P),deps-arm64) ## install the Debian packages the build and tests need
 	@scripts/deps
+
+deps-arm64:
+	@scripts/deps arm64
 
 v4l-utils: deps ## v4l2-compliance and v4l2-ctl 1.32.0, static, in build/v4l-utils/bin (for the initramfs)
 	@scripts/v4l-utils
@@ -70,18 +87,20 @@ clean: ## remove build output but keep the trees and ccache
 distclean: ## remove build/ and userspace/build/ entirely
 	rm -rf build userspace/build
 
+# flavour NAME ARCH: its targets; arm64 flavours need the cross tools,
+# the arm64 userspace and no v4l-utils (not cross-built).
 define flavour
-tree-$(1): deps
+tree-$(1): deps $(if $(filter arm64,$(2)),deps-arm64)
 	@FLAVOUR=$(1) scripts/tree
 config-$(1): tree-$(1)
 	@FLAVOUR=$(1) scripts/configure
 kernel-$(1): config-$(1)
 	@FLAVOUR=$(1) scripts/build-kernel
-initramfs-$(1): kernel-$(1) userspace v4l-utils
+initramfs-$(1): kernel-$(1) userspace $(if $(filter arm64,$(2)),userspace-arm64,v4l-utils)
 	@FLAVOUR=$(1) scripts/initramfs
 .PHONY: tree-$(1) config-$(1) kernel-$(1) initramfs-$(1)
 endef
-$(foreach f,$(FLAVOURS),$(eval $(call flavour,$(f))))
+$(foreach f,$(FLAVOURS),$(eval $(call flavour,$(f),$(shell awk -v f=$(f) '!/^\#/ && $$1 == f { print $$2 }' configs/flavours))))
 
 .PHONY: help demo check check-host check-vm check-debug bench kernel userspace \
-	initramfs vm deps v4l-utils bench-deps clean distclean
+	userspace-arm64 initramfs vm deps deps-arm64 v4l-utils bench-deps clean distclean

@@ -21,11 +21,19 @@ read -r ARCH _root _configs <<<"$_row"
 read -r -a FRAGMENTS <<<"$_configs"
 FRAGMENTS=("${FRAGMENTS[@]/#/$TOP/configs/}")
 FRAGMENTS=("${FRAGMENTS[@]/%/.config}")
+# KARCH: the kernel's ARCH; SRCARCH: its arch/ directory; KTARGET: the
+# image target; KIMAGE: its path in OBJ; CROSS: the CROSS_COMPILE prefix
+# (Debian's cross compilers); QEMU: the system emulator that boots it.
+CROSS="" QEMU=""
 case "$ARCH" in
-# KARCH: the kernel's ARCH; KTARGET: the image target; KIMAGE: its path in OBJ.
-x86_64) KARCH=x86 KTARGET=bzImage KIMAGE=arch/x86/boot/bzImage ;;
+x86_64) KARCH=x86 SRCARCH=x86 KTARGET=bzImage KIMAGE=arch/x86/boot/bzImage QEMU=qemu-system-x86_64 ;;
 # 32-bit x86: built (the series must build warning-free), not booted.
-i386) KARCH=i386 KTARGET=bzImage KIMAGE=arch/x86/boot/bzImage ;;
+i386) KARCH=i386 SRCARCH=x86 KTARGET=bzImage KIMAGE=arch/x86/boot/bzImage ;;
+# 64-bit Arm, cross-compiled (gcc-aarch64-linux-gnu), booted on QEMU's virt machine.
+arm64) KARCH=arm64 SRCARCH=arm64 KTARGET=Image KIMAGE=arch/arm64/boot/Image
+       CROSS=aarch64-linux-gnu- QEMU=qemu-system-aarch64
+       # Unpacked by scripts/deps arm64 when not installed (gcc-multilib conflicts).
+       [ -x "$BUILD/cross/bin/aarch64-linux-gnu-gcc" ] && PATH=$BUILD/cross/bin:$PATH ;;
 *) printf '%s: error: flavour %s: arch %s is not supported yet\n' "$(basename "$0")" "$FLAVOUR" "$ARCH" >&2
    exit 1 ;;
 esac
@@ -92,5 +100,6 @@ series_diagnostics() {
 }
 
 kmake() {
-	make -C "$SRC" O="$OBJ" ARCH="$KARCH" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+	make -C "$SRC" O="$OBJ" ARCH="$KARCH" ${CROSS:+CROSS_COMPILE="$CROSS"} -j"$JOBS" \
+		CC="ccache ${CROSS}gcc" HOSTCC="ccache gcc" "$@"
 }

@@ -60,4 +60,6 @@ proc_area() {
 if [ -n "${BASH_VERSION:-}" ]; then
 	TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 	VMRUN=$TOP/scripts/vm-run
+	# The architecture of the flavour the VM tests boot (configs/flavours).
+	GUEST_ARCH=$(awk -v f="${FLAVOUR:-test}" '!/^#/ && $1 == f { print $2 }' "$TOP/configs/flavours")
 fi

@@ -20,6 +20,20 @@ static struct bigphys_param bigphys_request __initdata;
 static bool bigphys_requested __initdata;
 static bool bigphys_param_seen __initdata;
 
+/**
+ * struct bigphys_of - the area a device-tree reserved-memory node defines
+ * @name: the node's name
+ * @base: physical base of its reserved memory
+ * @size: its size in bytes; 0 if no node defines an area
+ * @fixed: a "reg" region; else memblock allocated it for the node
+ */
+static struct bigphys_of {
+	const char *name;
+	phys_addr_t base;
+	phys_addr_t size;
+	bool fixed;
+} bigphys_of __initdata;
+
 /* The reservation, fixed once made; bigphys_size == 0 means no area. */
 static phys_addr_t bigphys_base __ro_after_init;
 static size_t bigphys_size __ro_after_init;
@@ -268,30 +282,89 @@ static phys_addr_t __init bigphys_reserve_range(const struct bigphys_param *p,
 }
 
 /**
+ * bigphys_of_area() - offer the memory of a device-tree node as the area
+ * @name: the reserved-memory node's name (kept: the flattened tree stays)
+ * @base: physical base of the memory reserved for it
+ * @size: its size in bytes, a multiple of PAGE_SIZE
+ * @fixed: the node has a "reg" region; else memblock allocated the memory
+ *
+ * Called by mm/bigphysarea_of.c while the device tree's reserved memory
+ * is set up, before bigphysarea_reserve().
+ *
+ * Return: 0, or -EBUSY if another node has offered an area already.
+ */
+int __init bigphys_of_area(const char *name, phys_addr_t base,
+			   phys_addr_t size, bool fixed)
+{
+	if (bigphys_of.size)
+		return -EBUSY;
+	bigphys_of.name = name;
+	bigphys_of.base = base;
+	bigphys_of.size = size;
+	bigphys_of.fixed = fixed;
+	return 0;
+}
+
+/*
+ * The device tree's area, unless "bigphysarea=" is on the command line:
+ * that one wins, and memory memblock allocated for the node is given back
+ * (a fixed region stays reserved, as the device tree says).
+ */
+static phys_addr_t __init bigphys_reserve_of(phys_addr_t limit)
+{
+	const struct bigphys_of *p = &bigphys_of;
+	const char *why = NULL;
+
+	if (bigphys_param_seen)
+		why = "bigphysarea= on the command line overrides it";
+	else if (!memblock_is_region_memory(p->base, p->size))
+		why = "it is not all RAM";
+	else if (!memblock_is_map_memory(p->base))
+		why = "it is marked no-map";
+	else if (p->base + p->size > limit)
+		why = "it is not in the kernel direct map";
+	if (why) {
+		if (!p->fixed)
+			memblock_phys_free(p->base, p->size);
+		pr_warn("device tree node %s (%llu KiB at %#llx) not used: %s%s\n",
+			p->name, (u64)p->size >> 10, (u64)p->base, why,
+			p->fixed ? "; the region stays reserved" : "");
+		return 0;
+	}
+	/* kmemleak: the device-tree code has it ignore what it allocates. */
+	return p->base;
+}
+
+/**
  * bigphysarea_reserve() - reserve the area requested with "bigphysarea="
  *
  * Called from mm_core_init() after the memory map is set up and before
  * memblock hands its free memory to the page allocator, so it works the
  * same on every architecture that uses memblock. The area is taken from
- * the top of the allowed range, within the kernel direct map.
+ * the top of the allowed range, within the kernel direct map. Without
+ * the parameter, a device-tree reserved-memory node can define the area
+ * (mm/bigphysarea_of.c).
  */
 void __init bigphysarea_reserve(void)
 {
 	phys_addr_t limit = memblock_get_current_limit();
-	phys_addr_t base;
+	phys_addr_t base = 0;
+	size_t size = bigphys_request.size;
 
-	if (!bigphys_requested)
-		return;
-
-	if (bigphys_request.fixed)
+	if (bigphys_of.size) {
+		base = bigphys_reserve_of(limit);
+		if (base)
+			size = bigphys_of.size;
+	}
+	if (bigphys_requested && bigphys_request.fixed)
 		base = bigphys_reserve_fixed(&bigphys_request, limit);
-	else
+	else if (bigphys_requested)
 		base = bigphys_reserve_range(&bigphys_request, limit);
 	if (!base)
 		return;
 
 	bigphys_base = base;
-	bigphys_size = bigphys_request.size;
+	bigphys_size = size;
 	pr_info("reserved %zu KiB at [mem %pa-%#llx]\n", bigphys_size >> 10,
 		&bigphys_base, (u64)bigphys_base + bigphys_size - 1);
 }

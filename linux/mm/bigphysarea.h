@@ -26,4 +26,7 @@ int bigphys_parse_param(const char *arg, struct bigphys_param *p,
 
 bool bigphys_reserved(phys_addr_t *base, size_t *size);
 
+int bigphys_of_area(const char *name, phys_addr_t base, phys_addr_t size,
+		    bool fixed);
+
 #endif /* __MM_BIGPHYSAREA_H__ */

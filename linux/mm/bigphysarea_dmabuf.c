@@ -135,6 +135,24 @@ bool bigphys_cache_supported(void)
 	       (IS_ENABLED(CONFIG_ARM64) && bigphys_dma_ok);
 }
 
+/*
+ * The memory type of a buffer's user and kernel mappings. On arm64 an
+ * uncached buffer is Normal non-cacheable, as write-combining is: Device
+ * memory (pgprot_noncached()) faults on unaligned accesses and DC ZVA,
+ * which memcpy() and memset() use on ordinary memory, and Normal-NC is
+ * what the DMA API maps buffers of non-coherent devices as. Both modes
+ * bypass the caches; only the store buffer may merge writes, and
+ * bigphys_dmabuf_sync() drains it.
+ */
+static pgprot_t bigphys_pgprot(enum bigphys_cache cache, pgprot_t prot)
+{
+	if (cache == BIGPHYS_CACHED)
+		return prot;
+	if (cache == BIGPHYS_WRITECOMBINE || IS_ENABLED(CONFIG_ARM64))
+		return pgprot_writecombine(prot);
+	return pgprot_noncached(prot);
+}
+
 /* Switch the direct map of a buffer to its cache mode, or back to WB. */
 static int bigphys_set_memtype(struct bigphys_dmabuf *b, bool restore)
 {
@@ -464,10 +482,7 @@ static int bigphys_dmabuf_mmap(struct dma_buf *dmabuf,
 	/* MAP_SHARED, read-only or not (VM_SHARED needs a writable file). */
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
-	if (b->cache == BIGPHYS_WRITECOMBINE)
-		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
-	else if (b->cache == BIGPHYS_UNCACHED)
-		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	vma->vm_page_prot = bigphys_pgprot(b->cache, vma->vm_page_prot);
 	vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &bigphys_dmabuf_vm_ops;
 	vma->vm_private_data = b;
@@ -481,9 +496,7 @@ static int bigphys_dmabuf_mmap(struct dma_buf *dmabuf,
  */
 static void *bigphys_dmabuf_do_vmap(struct bigphys_dmabuf *b)
 {
-	pgprot_t prot = b->cache == BIGPHYS_WRITECOMBINE ?
-			pgprot_writecombine(PAGE_KERNEL) :
-			pgprot_noncached(PAGE_KERNEL);
+	pgprot_t prot = bigphys_pgprot(b->cache, PAGE_KERNEL);
 	unsigned int i, n = b->buf.size >> PAGE_SHIFT;
 	struct page **pages;
 	void *vaddr;

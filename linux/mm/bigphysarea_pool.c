@@ -441,4 +441,9 @@ void bigphys_pool_stats(struct bigphys_pool *pool, struct bigphys_stats *st)
 		next = info.phys + info.size;
 	}
 	bigphys_count_hole(st, pool->pbase + pool->size - next);
+	/*
+	 * Buffers freed during the walk can make a hole larger than the
+	 * free bytes counted before it: no block is larger than all of them.
+	 */
+	st->largest_free = min(st->largest_free, st->free);
 }

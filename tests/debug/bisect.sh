@@ -7,12 +7,14 @@
 # and the other flavours' objects are never touched. The bisect tree is
 # left with the whole series applied.
 . "$(dirname "$0")/../tap.sh"
-export FLAVOUR=bisect	# before scripts/lib.sh derives SRC and OBJ from it
+# BISECT_FLAVOUR=arm64-bisect (tests/debug/bisect-arm64.sh): the same for
+# arm64, in the same tree with objects of its own.
+export FLAVOUR=${BISECT_FLAVOUR:-bisect}	# before scripts/lib.sh derives SRC and OBJ from it
 . "$TOP/scripts/lib.sh"
 export QUILT_PATCHES=$TOP/patches QUILT_SERIES=$TOP/series QUILT_PC=.pc
 
 check "bisect uses a tree of its own (build/bisect/src)" test "$SRC" = "$BUILD/bisect/src"
-check "bisect builds in build/bisect/obj-bisect" test "$OBJ" = "$BUILD/bisect/obj-bisect"
+check "$FLAVOUR builds in build/bisect/obj-$FLAVOUR" test "$OBJ" = "$BUILD/bisect/obj-$FLAVOUR"
 mapfile -t pl < <(series_patches)
 at_series() { [ "$(cat "$1/.pc/applied-patches" 2>/dev/null)" = "$(printf '%s\n' "${pl[@]}")" ]; }
 at_series "$SRC" || { fail "$SRC has the series applied (make tree-bisect)"; tap_done; }
@@ -26,11 +28,11 @@ for p in "${pl[@]}"; do
 	quilt push -q --fuzz=0 "$p" >/dev/null 2>&1 || { fail "prefix $i ($p) applies"; break; }
 	t0=$(date +%s)
 	if CONFIG_CHECK=0 "$TOP/scripts/configure" >/dev/null 2>&1 &&
-	   kmake "$KTARGET" modules >"$LOGS/bisect-$i.log" 2>&1; then
+	   kmake "$KTARGET" modules >"$LOGS/$FLAVOUR-$i.log" 2>&1; then
 		pass "prefix 1..$i builds ($p, $(( $(date +%s) - t0 ))s)"
 	else
-		fail "prefix 1..$i builds ($p); log: $LOGS/bisect-$i.log"
-		grep -E 'error|warning:' "$LOGS/bisect-$i.log" | head -n 5 | sed 's/^/#   /'
+		fail "prefix 1..$i builds ($p); log: $LOGS/$FLAVOUR-$i.log"
+		grep -E 'error|warning:' "$LOGS/$FLAVOUR-$i.log" | head -n 5 | sed 's/^/#   /'
 	fi
 done
 quilt push -a -q >/dev/null 2>&1

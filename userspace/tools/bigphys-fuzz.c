@@ -145,11 +145,16 @@ static void op_sync(struct state *s)
 
 static void op_info(struct state *s)
 {
-	struct bigphys_info in;
+	struct bigphys_info in = { 0 };
+	int ret = ioctl(s->fd, BIGPHYS_IOC_INFO, &in);
 
-	if (ioctl(s->fd, BIGPHYS_IOC_INFO, &in) || in.total != s->total ||
-	    in.free > in.total || in.largest_free > in.free)
+	if (ret || in.total != s->total || in.free > in.total || in.largest_free > in.free) {
+		fprintf(stderr, "bigphys-fuzz: INFO: ret %d (%s), total %llu (want %llu), free %llu, largest free %llu\n",
+			ret, ret ? strerror(errno) : "ok", (unsigned long long)in.total,
+			(unsigned long long)s->total, (unsigned long long)in.free,
+			(unsigned long long)in.largest_free);
 		bad(s, "INFO inconsistent");
+	}
 }
 
 static void op_mmap(struct state *s)
