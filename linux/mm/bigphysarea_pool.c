@@ -3,52 +3,333 @@
 
 #define pr_fmt(fmt) "bigphysarea: " fmt
 
-#include <linux/bitmap.h>
-#include <linux/genalloc.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/page_ref.h>
 #include <linux/printk.h>
+#include <linux/rbtree_augmented.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "bigphysarea_pool.h"
 
-/**
- * struct bigphys_align - placement rule for one allocation
- * @pages: the first page frame number must be a multiple of this
- * @base_pfn: page frame number of the pool's first page
+/*
+ * The free memory is a set of extents (maximal runs of free pages) in an
+ * rbtree ordered by address. Each node also holds the largest extent and
+ * the largest not known-zero part of its subtree, so the first extent of
+ * at least N pages, or with dirty pages, is found in O(log n), and an
+ * allocation or free costs the same for one page as for gigabytes.
+ *
+ * Alignments need not be powers of two (the classic rule: the page frame
+ * number is a multiple of any count), so an extent large enough may still
+ * not fit. The search then moves on to the next large enough extent, and
+ * drops the lock every BIGPHYS_SEARCH_BATCH of them: interrupts are never
+ * off for more than that many O(log n) steps.
  */
-struct bigphys_align {
-	unsigned long pages;
-	unsigned long base_pfn;
-};
+#define BIGPHYS_SEARCH_BATCH	32
+
+/* The scrubber zeroes free memory this much at a time (pages). */
+#define BIGPHYS_SCRUB_CHUNK	(SZ_2M >> PAGE_SHIFT)
+/* and yields the CPU after every this many bytes. */
+#define BIGPHYS_SCRUB_STEP	SZ_64K
+
+static unsigned long bigphys_lock(struct bigphys_pool *pool)
+	__acquires(&pool->lock)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	if (IS_ENABLED(CONFIG_BIGPHYS_AREA_BENCH))
+		pool->lock_t0 = local_clock();
+	return flags;
+}
+
+static void bigphys_unlock(struct bigphys_pool *pool, unsigned long flags)
+	__releases(&pool->lock)
+{
+	if (IS_ENABLED(CONFIG_BIGPHYS_AREA_BENCH)) {
+		u64 ns = local_clock() - pool->lock_t0;
+
+		if (ns > pool->lock_max_ns)
+			pool->lock_max_ns = ns;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+static inline struct bigphys_extent *ext_of(struct rb_node *node)
+{
+	return rb_entry(node, struct bigphys_extent, rb);
+}
+
+static inline unsigned long ext_dirty(const struct bigphys_extent *e)
+{
+	return e->pages - (e->zhi - e->zlo);
+}
+
+static bool ext_compute(struct bigphys_extent *e, bool exit)
+{
+	struct bigphys_extent_aug aug = { e->pages, ext_dirty(e) };
+	struct bigphys_extent *c;
+
+	if (e->rb.rb_left) {
+		c = ext_of(e->rb.rb_left);
+		aug.max = max(aug.max, c->aug.max);
+		aug.dirty = max(aug.dirty, c->aug.dirty);
+	}
+	if (e->rb.rb_right) {
+		c = ext_of(e->rb.rb_right);
+		aug.max = max(aug.max, c->aug.max);
+		aug.dirty = max(aug.dirty, c->aug.dirty);
+	}
+	if (exit && e->aug.max == aug.max && e->aug.dirty == aug.dirty)
+		return true;
+	e->aug = aug;
+	return false;
+}
+
+RB_DECLARE_CALLBACKS(static, bigphys_ext_cb, struct bigphys_extent, rb, aug,
+		     ext_compute);
+
+/* A search looks for extents of at least N pages, or N dirty pages. */
+static inline unsigned long ext_val(const struct bigphys_extent *e, bool dirty)
+{
+	return dirty ? ext_dirty(e) : e->pages;
+}
+
+static inline unsigned long ext_sub(struct rb_node *node, bool dirty)
+{
+	return dirty ? ext_of(node)->aug.dirty : ext_of(node)->aug.max;
+}
+
+/* The first extent of @node's subtree that matches, or NULL. */
+static struct bigphys_extent *ext_leftmost(struct rb_node *node,
+					   unsigned long n, bool dirty)
+{
+	if (!node || ext_sub(node, dirty) < n)
+		return NULL;
+	for (;;) {
+		if (node->rb_left && ext_sub(node->rb_left, dirty) >= n)
+			node = node->rb_left;
+		else if (ext_val(ext_of(node), dirty) >= n)
+			return ext_of(node);
+		else
+			node = node->rb_right;
+	}
+}
+
+/* The first extent after @e that matches, or NULL: O(log n). */
+static struct bigphys_extent *ext_next(struct bigphys_extent *e,
+				       unsigned long n, bool dirty)
+{
+	struct rb_node *node = &e->rb, *parent;
+	struct bigphys_extent *found;
+
+	found = ext_leftmost(node->rb_right, n, dirty);
+	if (found)
+		return found;
+	while ((parent = rb_parent(node))) {
+		if (node == parent->rb_left) {
+			if (ext_val(ext_of(parent), dirty) >= n)
+				return ext_of(parent);
+			found = ext_leftmost(parent->rb_right, n, dirty);
+			if (found)
+				return found;
+		}
+		node = parent;
+	}
+	return NULL;
+}
+
+/* The first extent starting at or after page @start. */
+static struct bigphys_extent *ext_lower(struct bigphys_pool *pool,
+					unsigned long start)
+{
+	struct rb_node *node = pool->free.rb_node;
+	struct bigphys_extent *found = NULL;
+
+	while (node) {
+		if (ext_of(node)->start >= start) {
+			found = ext_of(node);
+			node = node->rb_left;
+		} else {
+			node = node->rb_right;
+		}
+	}
+	return found;
+}
+
+/* The first extent at or after page @start that matches, or NULL. */
+static struct bigphys_extent *ext_from(struct bigphys_pool *pool,
+				       unsigned long start, unsigned long n,
+				       bool dirty)
+{
+	struct bigphys_extent *e;
+
+	if (!start)
+		return ext_leftmost(pool->free.rb_node, n, dirty);
+	e = ext_lower(pool, start);
+	if (!e || ext_val(e, dirty) >= n)
+		return e;
+	return ext_next(e, n, dirty);
+}
+
+/* Limit a known-zero range [*lo, *hi) to [s, e); empty is s, s. */
+static void zero_clamp(unsigned long *lo, unsigned long *hi,
+		       unsigned long s, unsigned long e)
+{
+	*lo = max(*lo, s);
+	*hi = min(*hi, e);
+	if (*lo >= *hi)
+		*lo = *hi = s;
+}
+
+/* Join two known-zero ranges: their union if they touch, else the longer. */
+static void zero_join(unsigned long *lo, unsigned long *hi,
+		      unsigned long lo2, unsigned long hi2)
+{
+	if (lo2 == hi2)
+		return;
+	if (*lo == *hi) {
+		*lo = lo2;
+		*hi = hi2;
+	} else if (*hi == lo2 || hi2 == *lo) {
+		*lo = min(*lo, lo2);
+		*hi = max(*hi, hi2);
+	} else if (hi2 - lo2 > *hi - *lo) {
+		*lo = lo2;
+		*hi = hi2;
+	}
+}
+
+/* Set an extent's range and known-zero part, keeping @dirty_pages. */
+static void ext_set(struct bigphys_pool *pool, struct bigphys_extent *e,
+		    unsigned long start, unsigned long pages,
+		    unsigned long zlo, unsigned long zhi)
+{
+	pool->dirty_pages -= ext_dirty(e);
+	zero_clamp(&zlo, &zhi, start, start + pages);
+	e->start = start;
+	e->pages = pages;
+	e->zlo = zlo;
+	e->zhi = zhi;
+	pool->dirty_pages += ext_dirty(e);
+}
+
+/* A record from @pool->spare; there always is one where it is needed. */
+static struct bigphys_extent *ext_spare(struct bigphys_pool *pool)
+{
+	struct bigphys_extent *e;
+
+	e = list_first_entry_or_null(&pool->spare, struct bigphys_extent, spare);
+	if (e) {
+		list_del(&e->spare);
+		e->pages = e->zlo = e->zhi = 0;
+	}
+	return e;
+}
+
+static void ext_insert(struct bigphys_pool *pool, struct bigphys_extent *new)
+{
+	struct rb_node **link = &pool->free.rb_node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		link = new->start < ext_of(parent)->start ?
+		       &parent->rb_left : &parent->rb_right;
+	}
+	new->aug.max = new->pages;
+	new->aug.dirty = ext_dirty(new);
+	rb_link_node(&new->rb, parent, link);
+	bigphys_ext_cb_propagate(parent, NULL);
+	rb_insert_augmented(&new->rb, &pool->free, &bigphys_ext_cb);
+}
+
+static void ext_erase(struct bigphys_pool *pool, struct bigphys_extent *e)
+{
+	pool->dirty_pages -= ext_dirty(e);
+	rb_erase_augmented(&e->rb, &pool->free, &bigphys_ext_cb);
+	list_add(&e->spare, &pool->spare);
+}
 
 /*
- * genalloc algorithm: first fit whose physical page frame number is a
- * multiple of @data->pages. Unlike gen_pool_first_fit_align() the alignment
- * need not be a power of two, as with the classic bigphysarea patch.
+ * Take pages [@a, @a + @n) out of free extent @e. [*@clo, *@chi) is set
+ * to the part of them known to be zero. Needs a spare record when the
+ * extent splits: the caller has added one.
  */
-static unsigned long bigphys_first_fit(unsigned long *map, unsigned long size,
-				       unsigned long start, unsigned int nr,
-				       void *data, struct gen_pool *gp,
-				       unsigned long start_addr)
+static void ext_carve(struct bigphys_pool *pool, struct bigphys_extent *e,
+		      unsigned long a, unsigned long n,
+		      unsigned long *clo, unsigned long *chi)
 {
-	const struct bigphys_align *a = data;
-	unsigned long pos = start, rem;
+	unsigned long s = e->start, end = e->start + e->pages;
+	unsigned long zlo = e->zlo, zhi = e->zhi;
+	struct bigphys_extent *r;
 
-	for (;;) {
-		rem = (a->base_pfn + pos) % a->pages;
-		if (rem)
-			pos += a->pages - rem;
-		if (pos >= size)
-			return size;
-		pos = bitmap_find_next_zero_area(map, size, pos, nr, 0);
-		if (pos >= size)
-			return size;
-		if (!((a->base_pfn + pos) % a->pages))
-			return pos;
+	*clo = zlo;
+	*chi = zhi;
+	zero_clamp(clo, chi, a, a + n);
+	if (a > s) {
+		ext_set(pool, e, s, a - s, zlo, zhi);
+		bigphys_ext_cb_propagate(&e->rb, NULL);
+		if (a + n < end) {
+			r = ext_spare(pool);
+			ext_set(pool, r, a + n, end - a - n, zlo, zhi);
+			ext_insert(pool, r);
+		}
+	} else if (a + n < end) {
+		ext_set(pool, e, a + n, end - a - n, zlo, zhi);
+		bigphys_ext_cb_propagate(&e->rb, NULL);
+	} else {
+		ext_erase(pool, e);
 	}
+}
+
+/* Give pages [@a, @a + @n) back, joining the neighbouring extents. */
+static void ext_release(struct bigphys_pool *pool, unsigned long a,
+			unsigned long n, bool zero)
+{
+	unsigned long zlo = zero ? a : 0, zhi = zero ? a + n : 0, end;
+	struct bigphys_extent *l = NULL, *r, *e;
+	struct rb_node *prev;
+
+	r = ext_lower(pool, a);
+	prev = r ? rb_prev(&r->rb) : rb_last(&pool->free);
+	if (prev && ext_of(prev)->start + ext_of(prev)->pages == a)
+		l = ext_of(prev);
+	if (r && r->start != a + n)
+		r = NULL;
+
+	if (l) {
+		end = a + n;
+		zero_join(&zlo, &zhi, l->zlo, l->zhi);
+		if (r) {
+			zero_join(&zlo, &zhi, r->zlo, r->zhi);
+			end = r->start + r->pages;
+			ext_erase(pool, r);
+		}
+		ext_set(pool, l, l->start, end - l->start, zlo, zhi);
+		bigphys_ext_cb_propagate(&l->rb, NULL);
+	} else if (r) {
+		zero_join(&zlo, &zhi, r->zlo, r->zhi);
+		ext_set(pool, r, a, r->start + r->pages - a, zlo, zhi);
+		bigphys_ext_cb_propagate(&r->rb, NULL);
+	} else {
+		e = ext_spare(pool);
+		ext_set(pool, e, a, n, zlo, zhi);
+		ext_insert(pool, e);
+	}
+}
+
+/* The first page at or after @s whose page frame number is a multiple of @align. */
+static inline unsigned long bigphys_align_up(struct bigphys_pool *pool,
+					     unsigned long s, unsigned long align)
+{
+	unsigned long rem = (pool->base_pfn + s) % align;
+
+	return rem ? s + align - rem : s;
 }
 
 /* Rescan held memory this often at first, backing off to the maximum. */
@@ -69,26 +350,30 @@ static void bigphys_reclaim_work(struct work_struct *work);
 int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
 		      phys_addr_t phys, size_t size)
 {
-	int ret;
+	struct bigphys_extent *e;
 
 	memset(pool, 0, sizeof(*pool));
-	pool->gp = gen_pool_create(PAGE_SHIFT, NUMA_NO_NODE);
-	if (!pool->gp)
+	if (!size || !PAGE_ALIGNED(size) || !PAGE_ALIGNED(phys))
+		return -EINVAL;
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
 		return -ENOMEM;
-	ret = gen_pool_add_virt(pool->gp, (unsigned long)vaddr, phys, size,
-				NUMA_NO_NODE);
-	if (ret) {
-		gen_pool_destroy(pool->gp);
-		return ret;
-	}
 	spin_lock_init(&pool->lock);
+	pool->free = RB_ROOT;
+	INIT_LIST_HEAD(&pool->spare);
 	pool->allocs = RB_ROOT;
 	INIT_LIST_HEAD(&pool->held);
 	mutex_init(&pool->reclaim_lock);
 	INIT_DELAYED_WORK(&pool->reclaim_work, bigphys_reclaim_work);
+	init_waitqueue_head(&pool->scrub_wait);
+	init_waitqueue_head(&pool->scrub_done);
 	pool->vbase = (unsigned long)vaddr;
 	pool->pbase = phys;
+	pool->base_pfn = PHYS_PFN(phys);
 	pool->size = size;
+	/* Nothing is known to be zero yet. */
+	ext_set(pool, e, 0, size >> PAGE_SHIFT, 0, 0);
+	ext_insert(pool, e);
 	return 0;
 }
 
@@ -98,18 +383,26 @@ int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
  */
 void bigphys_pool_destroy(struct bigphys_pool *pool)
 {
+	struct bigphys_extent *e, *etmp;
 	struct bigphys_alloc *ba, *tmp;
 
 	/* No user may remain; held memory goes with the pool. */
 	disable_delayed_work_sync(&pool->reclaim_work);
-	WARN_ON(pool->nr_held);
-	rbtree_postorder_for_each_entry_safe(ba, tmp, &pool->allocs, node) {
-		gen_pool_free(pool->gp, ba->addr, ba->size);
-		kfree(ba);
+	if (pool->scrub_task) {
+		kthread_stop(pool->scrub_task);
+		pool->scrub_task = NULL;
 	}
+	WARN_ON(pool->nr_held);
+	rbtree_postorder_for_each_entry_safe(ba, tmp, &pool->allocs, node)
+		kfree(ba);
 	pool->allocs = RB_ROOT;
-	gen_pool_destroy(pool->gp);
-	pool->gp = NULL;
+	rbtree_postorder_for_each_entry_safe(e, etmp, &pool->free, rb)
+		kfree(e);
+	pool->free = RB_ROOT;
+	list_for_each_entry_safe(e, etmp, &pool->spare, spare)
+		kfree(e);
+	INIT_LIST_HEAD(&pool->spare);
+	pool->size = 0;
 }
 
 static void bigphys_insert(struct bigphys_pool *pool, struct bigphys_alloc *new)
@@ -165,11 +458,11 @@ static void bigphys_hold(struct bigphys_pool *pool, struct bigphys_alloc *ba)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&pool->lock, flags);
+	flags = bigphys_lock(pool);
 	list_add_tail(&ba->held_node, &pool->held);
 	pool->held_bytes += ba->size;
 	pool->nr_held++;
-	spin_unlock_irqrestore(&pool->lock, flags);
+	bigphys_unlock(pool, flags);
 	/* A scan already pending stays as it is: frequent holds never starve it. */
 	if (queue_delayed_work(system_wq, &pool->reclaim_work,
 			       BIGPHYS_RECLAIM_MIN))
@@ -192,51 +485,112 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 			 unsigned long align_pages, gfp_t gfp,
 			 const char *owner)
 {
-	struct bigphys_align align = {
-		.pages = align_pages ?: 1,
-		.base_pfn = PHYS_PFN(pool->pbase),
-	};
+	unsigned long align = align_pages ?: 1, n, a = 0, next, flags;
+	unsigned long clo = 0, chi = 0, seq = 0;
+	gfp_t kgfp = gfp & ~(GFP_ZONEMASK | __GFP_ZERO);
+	struct bigphys_extent *e, *spare;
 	struct bigphys_alloc *ba;
-	unsigned long addr, flags;
+	unsigned int looked = 0, retries = 0;
+	bool found, busy;
 
 	if (!size || size > pool->size)
 		return NULL;
 	size = PAGE_ALIGN(size);
+	n = size >> PAGE_SHIFT;
 
-	ba = kmalloc(sizeof(*ba), gfp & ~(GFP_ZONEMASK | __GFP_ZERO));
-	if (!ba)
+	ba = kmalloc(sizeof(*ba), kgfp);
+	spare = kmalloc(sizeof(*spare), kgfp);
+	if (!ba || !spare) {
+		kfree(ba);
+		kfree(spare);
 		return NULL;
+	}
 	ba->size = size;
 	ba->held = false;
 	INIT_LIST_HEAD(&ba->held_node);
 	strscpy(ba->owner, owner ?: "unknown", sizeof(ba->owner));
 
-	spin_lock_irqsave(&pool->lock, flags);
-	addr = gen_pool_alloc_algo(pool->gp, size, bigphys_first_fit, &align);
-	if (addr) {
-		ba->addr = addr;
+retry:
+	flags = bigphys_lock(pool);
+	/* One record more per allocation; ext_carve() may need it. */
+	list_add(&spare->spare, &pool->spare);
+	e = ext_from(pool, 0, n, false);
+	while (e) {
+		a = bigphys_align_up(pool, e->start, align);
+		if (a - e->start <= e->pages - n)
+			break;
+		if (++looked % BIGPHYS_SEARCH_BATCH) {
+			e = ext_next(e, n, false);
+			continue;
+		}
+		/* Let interrupts in; go on after this extent. */
+		next = e->start + e->pages;
+		bigphys_unlock(pool, flags);
+		cpu_relax();
+		flags = bigphys_lock(pool);
+		e = ext_from(pool, next, n, false);
+	}
+	found = e;
+	if (found) {
+		ext_carve(pool, e, a, n, &clo, &chi);
+		ba->addr = pool->vbase + (a << PAGE_SHIFT);
 		bigphys_insert(pool, ba);
 		pool->used += size;
 		pool->nr_allocs++;
+		spare = NULL;
+	} else {
+		spare = ext_spare(pool);
+		seq = pool->scrub_seq;
 	}
-	spin_unlock_irqrestore(&pool->lock, flags);
+	busy = pool->scrub_busy;
+	bigphys_unlock(pool, flags);
 
-	if (!addr) {
+	if (!found) {
+		/*
+		 * The scrubber has a chunk out: it may be what was missing.
+		 * It comes back within one chunk's zeroing.
+		 */
+		if (busy && retries++ < 2 && gfpflags_allow_blocking(gfp)) {
+			wait_event_timeout(pool->scrub_done,
+					   READ_ONCE(pool->scrub_seq) != seq, HZ);
+			looked = 0;
+			goto retry;
+		}
+		kfree(spare);
 		kfree(ba);
 		return NULL;
 	}
-	if (gfp & __GFP_ZERO)
-		memset((void *)addr, 0, size);
-	return (void *)addr;
+	if (gfp & __GFP_ZERO) {
+		/* Only what is not known to be zero: [a, clo) and [chi, a + n). */
+		memset((void *)ba->addr, 0, (clo - a) << PAGE_SHIFT);
+		if (chi > clo)
+			memset((void *)(pool->vbase + (chi << PAGE_SHIFT)), 0,
+			       (a + n - chi) << PAGE_SHIFT);
+		else
+			memset((void *)ba->addr, 0, size);
+	}
+	return (void *)ba->addr;
 }
 
-/* Give an allocation's range back to genalloc. Called with @pool->lock. */
-static void bigphys_release(struct bigphys_pool *pool, struct bigphys_alloc *ba)
+/*
+ * Give an allocation's range back. Called with @pool->lock; returns the
+ * extent record that is now one too many, for kfree() after unlocking.
+ */
+static struct bigphys_extent *bigphys_release(struct bigphys_pool *pool,
+					      struct bigphys_alloc *ba)
 {
 	rb_erase(&ba->node, &pool->allocs);
-	gen_pool_free(pool->gp, ba->addr, ba->size);
+	ext_release(pool, (ba->addr - pool->vbase) >> PAGE_SHIFT,
+		    ba->size >> PAGE_SHIFT, false);
 	pool->used -= ba->size;
 	pool->nr_allocs--;
+	return ext_spare(pool);
+}
+
+static void bigphys_scrub_kick(struct bigphys_pool *pool)
+{
+	if (READ_ONCE(pool->scrub) && READ_ONCE(pool->scrub_task))
+		wake_up(&pool->scrub_wait);
 }
 
 /**
@@ -259,11 +613,12 @@ static void bigphys_release(struct bigphys_pool *pool, struct bigphys_alloc *ba)
  */
 int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 {
+	struct bigphys_extent *spare;
 	struct bigphys_alloc *ba;
 	unsigned long flags;
 	bool claimed = false, first_bad = false, referenced = false;
 
-	spin_lock_irqsave(&pool->lock, flags);
+	flags = bigphys_lock(pool);
 	ba = bigphys_lookup(pool, (unsigned long)vaddr);
 	if (ba && !ba->held) {
 		ba->held = true;	/* ours now: a second free is bad */
@@ -271,7 +626,7 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 	} else {
 		first_bad = !pool->bad_frees++;
 	}
-	spin_unlock_irqrestore(&pool->lock, flags);
+	bigphys_unlock(pool, flags);
 
 	if (!claimed) {
 		if (first_bad) {
@@ -290,10 +645,12 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 		bigphys_hold(pool, ba);
 		return 0;
 	}
-	spin_lock_irqsave(&pool->lock, flags);
-	bigphys_release(pool, ba);
-	spin_unlock_irqrestore(&pool->lock, flags);
+	flags = bigphys_lock(pool);
+	spare = bigphys_release(pool, ba);
+	bigphys_unlock(pool, flags);
+	kfree(spare);
 	kfree(ba);
+	bigphys_scrub_kick(pool);
 	return 0;
 }
 
@@ -308,33 +665,36 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
  */
 void bigphys_pool_reclaim(struct bigphys_pool *pool)
 {
+	struct bigphys_extent *spare;
 	struct bigphys_alloc *ba, *tmp;
 	unsigned long flags;
 	LIST_HEAD(scan);
 	bool more;
 
 	mutex_lock(&pool->reclaim_lock);
-	spin_lock_irqsave(&pool->lock, flags);
+	flags = bigphys_lock(pool);
 	list_splice_init(&pool->held, &scan);
-	spin_unlock_irqrestore(&pool->lock, flags);
+	bigphys_unlock(pool, flags);
 
 	list_for_each_entry_safe(ba, tmp, &scan, held_node) {
 		cond_resched();
 		if (bigphys_referenced(pool, ba))
 			continue;
-		spin_lock_irqsave(&pool->lock, flags);
+		flags = bigphys_lock(pool);
 		list_del(&ba->held_node);
 		pool->held_bytes -= ba->size;
 		pool->nr_held--;
-		bigphys_release(pool, ba);
-		spin_unlock_irqrestore(&pool->lock, flags);
+		spare = bigphys_release(pool, ba);
+		bigphys_unlock(pool, flags);
+		kfree(spare);
 		kfree(ba);
+		bigphys_scrub_kick(pool);
 	}
 
-	spin_lock_irqsave(&pool->lock, flags);
+	flags = bigphys_lock(pool);
 	list_splice(&scan, &pool->held);
 	more = !list_empty(&pool->held);
-	spin_unlock_irqrestore(&pool->lock, flags);
+	bigphys_unlock(pool, flags);
 	mutex_unlock(&pool->reclaim_lock);
 
 	if (more)
@@ -378,7 +738,7 @@ bool bigphys_pool_next(struct bigphys_pool *pool, phys_addr_t from,
 		return false;
 	addr = pool->vbase + (from - pool->pbase);
 
-	spin_lock_irqsave(&pool->lock, flags);
+	flags = bigphys_lock(pool);
 	node = pool->allocs.rb_node;
 	while (node) {
 		ba = rb_entry(node, struct bigphys_alloc, node);
@@ -395,7 +755,7 @@ bool bigphys_pool_next(struct bigphys_pool *pool, phys_addr_t from,
 		info->held = !list_empty(&found->held_node);
 		memcpy(info->owner, found->owner, sizeof(info->owner));
 	}
-	spin_unlock_irqrestore(&pool->lock, flags);
+	bigphys_unlock(pool, flags);
 	return found;
 }
 
@@ -413,7 +773,7 @@ static void bigphys_count_hole(struct bigphys_stats *st, size_t hole)
  * @st: filled in
  *
  * Free blocks are the holes between allocations, so freed neighbours
- * show up coalesced, as genalloc's bitmap has them. The counters are one
+ * show up coalesced, as the free extents have them. The counters are one
  * snapshot; the holes are gathered one allocation at a time, so they are
  * exact only while nothing allocates or frees meanwhile.
  */
@@ -427,12 +787,12 @@ void bigphys_pool_stats(struct bigphys_pool *pool, struct bigphys_stats *st)
 	st->base = pool->pbase;
 	st->size = pool->size;
 
-	spin_lock_irqsave(&pool->lock, flags);
+	flags = bigphys_lock(pool);
 	st->free = pool->size - pool->used;
 	st->nr_allocs = pool->nr_allocs;
 	st->held = pool->held_bytes;
 	st->nr_held = pool->nr_held;
-	spin_unlock_irqrestore(&pool->lock, flags);
+	bigphys_unlock(pool, flags);
 
 	/* One allocation per lock hold: interrupts stay off for O(log n). */
 	while (bigphys_pool_next(pool, next, &info)) {
@@ -441,4 +801,133 @@ void bigphys_pool_stats(struct bigphys_pool *pool, struct bigphys_stats *st)
 		next = info.phys + info.size;
 	}
 	bigphys_count_hole(st, pool->pbase + pool->size - next);
+}
+
+/**
+ * bigphys_pool_scrub_step() - zero one chunk of free memory not known to be zero
+ * @pool: the pool
+ *
+ * Claims up to BIGPHYS_SCRUB_CHUNK dirty free pages next to the known-zero
+ * part of their extent, zeroes them with the lock dropped, yielding every
+ * BIGPHYS_SCRUB_STEP bytes, and gives them back as known to be zero. While
+ * it zeroes, the chunk is out of the pool like an allocation: nobody else
+ * can get it, and it is never zeroed under a new owner. Free memory is
+ * write-back (buffers of other memory types are made write-back again
+ * before they are freed, or leaked), so the direct map writes here are
+ * cached writes, like any memset().
+ *
+ * Context: process context; may sleep.
+ * Return: false if there was nothing to scrub.
+ */
+bool bigphys_pool_scrub_step(struct bigphys_pool *pool)
+{
+	unsigned long flags, a, n, done, step, clo, chi;
+	struct bigphys_extent *e, *spare;
+
+	spare = kmalloc(sizeof(*spare), GFP_KERNEL);
+	if (!spare)
+		return false;
+	flags = bigphys_lock(pool);
+	e = ext_from(pool, pool->scrub_cursor, 1, true);
+	if (!e)
+		e = ext_from(pool, 0, 1, true);
+	if (!e) {
+		bigphys_unlock(pool, flags);
+		kfree(spare);
+		return false;
+	}
+	if (e->zlo > e->start) {
+		/* Grow the known-zero part downwards. */
+		n = min(e->zlo - e->start, (unsigned long)BIGPHYS_SCRUB_CHUNK);
+		a = e->zlo - n;
+	} else {
+		/* Upwards (an extent without one starts it at its start). */
+		a = e->zhi;
+		n = min(e->start + e->pages - a, (unsigned long)BIGPHYS_SCRUB_CHUNK);
+	}
+	list_add(&spare->spare, &pool->spare);
+	ext_carve(pool, e, a, n, &clo, &chi);
+	pool->scrub_busy += n;
+	pool->scrub_cursor = a + n;
+	bigphys_unlock(pool, flags);
+
+	for (done = 0; done < n; done += step) {
+		step = min(n - done, (unsigned long)(BIGPHYS_SCRUB_STEP >> PAGE_SHIFT));
+		memset((void *)(pool->vbase + ((a + done) << PAGE_SHIFT)), 0,
+		       step << PAGE_SHIFT);
+		cond_resched();
+	}
+
+	flags = bigphys_lock(pool);
+	ext_release(pool, a, n, true);
+	pool->scrub_busy -= n;
+	pool->scrub_seq++;
+	pool->scrubbed_pages += n;
+	spare = ext_spare(pool);
+	bigphys_unlock(pool, flags);
+	kfree(spare);
+	wake_up_all(&pool->scrub_done);
+	return true;
+}
+
+static bool bigphys_scrub_wanted(struct bigphys_pool *pool)
+{
+	return kthread_should_stop() ||
+	       (READ_ONCE(pool->scrub) && READ_ONCE(pool->dirty_pages));
+}
+
+/* The scrubbing thread: lowest priority, one chunk at a time. */
+static int bigphys_scrub_thread(void *data)
+{
+	struct bigphys_pool *pool = data;
+
+	sched_set_normal(current, MAX_NICE);
+	while (!kthread_should_stop()) {
+		wait_event_idle(pool->scrub_wait, bigphys_scrub_wanted(pool));
+		if (kthread_should_stop())
+			break;
+		if (!bigphys_pool_scrub_step(pool))
+			schedule_timeout_idle(HZ / 10);
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * bigphys_pool_scrub_start() - start scrubbing a pool's free memory
+ * @pool: the pool
+ *
+ * Freed memory is zeroed in the background by a thread of the lowest
+ * priority, and zeroed allocations from memory known to be zero need no
+ * memset(). bigphys_pool_set_scrub() pauses and resumes it.
+ *
+ * Context: process context.
+ * Return: 0 or a negative errno.
+ */
+int bigphys_pool_scrub_start(struct bigphys_pool *pool)
+{
+	struct task_struct *t;
+
+	if (pool->scrub_task)
+		return 0;
+	t = kthread_run(bigphys_scrub_thread, pool, "bigphys_scrub");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	WRITE_ONCE(pool->scrub_task, t);
+	bigphys_pool_set_scrub(pool, true);
+	return 0;
+}
+
+/**
+ * bigphys_pool_set_scrub() - turn background scrubbing on or off
+ * @pool: the pool
+ * @on: scrub (if the thread was started) or not
+ *
+ * Off, freed memory stays dirty, and every zeroed allocation of it pays
+ * for its memset(); what was scrubbed before stays known to be zero.
+ */
+void bigphys_pool_set_scrub(struct bigphys_pool *pool, bool on)
+{
+	WRITE_ONCE(pool->scrub, on);
+	wake_up(&pool->scrub_wait);
 }

@@ -9,9 +9,10 @@
 #include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
-struct gen_pool;
+struct task_struct;
 
 #define BIGPHYS_OWNER_LEN	24
 
@@ -35,12 +36,52 @@ struct bigphys_alloc {
 };
 
 /**
+ * struct bigphys_extent_aug - what an extent's subtree holds at most
+ * @max: the largest free extent, in pages
+ * @dirty: the largest number of not known-zero pages in one extent
+ */
+struct bigphys_extent_aug {
+	unsigned long max;
+	unsigned long dirty;
+};
+
+/**
+ * struct bigphys_extent - a maximal run of free pages
+ * @rb: entry in &bigphys_pool.free, ordered by @start
+ * @start: first page, counted from the start of the pool
+ * @pages: number of pages
+ * @zlo: first page of the part known to be zero
+ * @zhi: page after it; @zlo == @zhi when no part is known to be zero
+ * @aug: the subtree's largest values, for searches in O(log n)
+ * @spare: entry in &bigphys_pool.spare while unused
+ *
+ * Only one known-zero part is kept per extent. When extents join, the
+ * longer one survives; the other is forgotten and scrubbed again.
+ */
+struct bigphys_extent {
+	struct rb_node rb;
+	unsigned long start;
+	unsigned long pages;
+	unsigned long zlo;
+	unsigned long zhi;
+	struct bigphys_extent_aug aug;
+	struct list_head spare;
+};
+
+/**
  * struct bigphys_pool - an allocator instance over one contiguous range
- * @gp: genalloc pool doing the bitmap work, one chunk, page granular
- * @lock: protects @allocs, @held, @used, @held_bytes, @nr_allocs,
- *	@nr_held and @bad_frees, and keeps them consistent with @gp's bitmap;
+ * @lock: protects @free, @spare, @allocs, @held, @used, @held_bytes,
+ *	@nr_allocs, @nr_held, @bad_frees, @dirty_pages and @lock_max_ns;
  *	taken with interrupts disabled, so allocation and free work from any
- *	context. Never held for work proportional to a size or a count.
+ *	context. Never held for work proportional to a size, and for work
+ *	proportional to a count only in O(log n) steps.
+ * @free: free extents, ordered by address, each subtree knowing its
+ *	largest extent and its largest not known-zero part
+ * @spare: extent records not in @free. There is always one more record
+ *	than live allocations: @free can never need more, so freeing never
+ *	allocates memory.
+ * @base_pfn: page frame number of the first page
+ * @dirty_pages: free pages not known to be zero
  * @allocs: live allocations, ordered by address
  * @vbase: virtual address of the range
  * @pbase: physical address of the range
@@ -55,10 +96,23 @@ struct bigphys_alloc {
  * @reclaim_lock: serialises the scans of @held
  * @reclaim_work: rescans @held while it is not empty
  * @reclaim_delay: current rescan interval in jiffies (backs off)
+ * @scrub: scrub free memory in the background (READ/WRITE_ONCE)
+ * @scrub_task: the scrubbing thread, or NULL
+ * @scrub_wait: the thread sleeps here until there is work
+ * @scrub_done: woken after each scrubbed chunk
+ * @scrub_busy: pages claimed by the scrubber right now (under @lock)
+ * @scrub_seq: counts chunks given back by the scrubber
+ * @scrub_cursor: where the scrubber looks next (page)
+ * @scrubbed_pages: pages scrubbed since the pool was set up
+ * @lock_max_ns: longest hold of @lock (CONFIG_BIGPHYS_AREA_BENCH only)
+ * @lock_t0: when @lock was taken (CONFIG_BIGPHYS_AREA_BENCH only)
  */
 struct bigphys_pool {
-	struct gen_pool *gp;
 	spinlock_t lock;		/* see the kernel-doc above */
+	struct rb_root free;
+	struct list_head spare;
+	unsigned long base_pfn;
+	unsigned long dirty_pages;
 	struct rb_root allocs;
 	unsigned long vbase;
 	phys_addr_t pbase;
@@ -73,6 +127,16 @@ struct bigphys_pool {
 	struct mutex reclaim_lock;	/* see the kernel-doc above */
 	struct delayed_work reclaim_work;
 	unsigned long reclaim_delay;
+	bool scrub;
+	struct task_struct *scrub_task;
+	wait_queue_head_t scrub_wait;
+	wait_queue_head_t scrub_done;
+	unsigned long scrub_busy;
+	unsigned long scrub_seq;
+	unsigned long scrub_cursor;
+	unsigned long scrubbed_pages;
+	u64 lock_max_ns;
+	u64 lock_t0;
 };
 
 /**
@@ -101,6 +165,9 @@ void bigphys_pool_stats(struct bigphys_pool *pool,
 void bigphys_pool_reclaim(struct bigphys_pool *pool);
 bool bigphys_pool_next(struct bigphys_pool *pool, phys_addr_t from,
 		       struct bigphys_alloc_info *info);
+int bigphys_pool_scrub_start(struct bigphys_pool *pool);
+void bigphys_pool_set_scrub(struct bigphys_pool *pool, bool on);
+bool bigphys_pool_scrub_step(struct bigphys_pool *pool);
 
 /* The pool over the boot area, or NULL (bigphysarea_api.c). */
 struct bigphys_pool *bigphys_boot_pool(void);
