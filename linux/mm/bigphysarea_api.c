@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 
 #include "bigphysarea.h"
 #include "bigphysarea_pool.h"
@@ -20,6 +21,33 @@ static struct bigphys_pool bigphys_pool;
 static bool bigphys_ready __ro_after_init;
 static phys_addr_t bigphys_base __ro_after_init;
 static size_t bigphys_size __ro_after_init;
+
+/*
+ * bigphysarea.scrub=0 on the command line, or 0 written to
+ * /sys/module/bigphysarea/parameters/scrub, turns background scrubbing
+ * of freed memory off: zeroed allocations then always pay for their
+ * memset(), and an idle CPU is not spent on zeroing.
+ */
+static bool bigphys_scrub = true;
+
+static int bigphys_scrub_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_bool(val, kp);
+
+	if (!ret && bigphys_ready)
+		bigphys_pool_set_scrub(&bigphys_pool, READ_ONCE(bigphys_scrub));
+	return ret;
+}
+
+static const struct kernel_param_ops bigphys_scrub_ops = {
+	.set = bigphys_scrub_set,
+	.get = param_get_bool,
+};
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "bigphysarea."
+module_param_cb(scrub, &bigphys_scrub_ops, &bigphys_scrub, 0644);
+MODULE_PARM_DESC(scrub, "zero freed memory in the background (default: on)");
 
 /**
  * bigphysarea_alloc_pages() - allocate pages from the area (classic interface)
@@ -251,6 +279,13 @@ static int __init bigphysarea_api_init(void)
 	}
 	bigphys_pool.track_refs = true;
 	bigphys_ready = true;
+	/* The thread runs either way; it sleeps while scrubbing is off. */
+	ret = bigphys_pool_scrub_start(&bigphys_pool);
+	if (ret)
+		pr_warn("cannot start the scrubber (%d); freed memory is zeroed on allocation\n",
+			ret);
+	else
+		bigphys_pool_set_scrub(&bigphys_pool, READ_ONCE(bigphys_scrub));
 	return 0;
 }
 core_initcall(bigphysarea_api_init);

@@ -899,7 +899,7 @@ static int bigphys_scrub_thread(void *data)
  *
  * Freed memory is zeroed in the background by a thread of the lowest
  * priority, and zeroed allocations from memory known to be zero need no
- * memset(). bigphys_pool_set_scrub() pauses and resumes it.
+ * memset(). It sleeps until bigphys_pool_set_scrub() turns it on.
  *
  * Context: process context.
  * Return: 0 or a negative errno.
@@ -914,7 +914,6 @@ int bigphys_pool_scrub_start(struct bigphys_pool *pool)
 	if (IS_ERR(t))
 		return PTR_ERR(t);
 	WRITE_ONCE(pool->scrub_task, t);
-	bigphys_pool_set_scrub(pool, true);
 	return 0;
 }
 
