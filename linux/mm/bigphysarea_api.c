@@ -23,12 +23,14 @@ static phys_addr_t bigphys_base __ro_after_init;
 static size_t bigphys_size __ro_after_init;
 
 /*
- * bigphysarea.scrub=0 on the command line, or 0 written to
+ * bigphysarea.scrub=1 on the command line, or 1 written to
  * /sys/module/bigphysarea/parameters/scrub, turns background scrubbing
- * of freed memory off: zeroed allocations then always pay for their
- * memset(), and an idle CPU is not spent on zeroing.
+ * of freed memory on: zeroed allocations from scrubbed memory then need
+ * no memset(). Off by default: a whole-area mapping of /dev/bigphys
+ * (CAP_SYS_RAWIO) can write into free memory, which would make memory
+ * known to be zero no longer so, and nothing tells the allocator yet.
  */
-static bool bigphys_scrub = true;
+static bool bigphys_scrub;
 
 static int bigphys_scrub_set(const char *val, const struct kernel_param *kp)
 {
@@ -47,7 +49,7 @@ static const struct kernel_param_ops bigphys_scrub_ops = {
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "bigphysarea."
 module_param_cb(scrub, &bigphys_scrub_ops, &bigphys_scrub, 0644);
-MODULE_PARM_DESC(scrub, "zero freed memory in the background (default: on)");
+MODULE_PARM_DESC(scrub, "zero freed memory in the background (default: off)");
 
 /**
  * bigphysarea_alloc_pages() - allocate pages from the area (classic interface)

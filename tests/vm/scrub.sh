@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Background scrubbing on (bigphysarea.scrub=1): the boot area gets
+# scrubbed, the fuzzer finds every new buffer zero (first, last and one
+# more page), and the run-time switch turns it off.
+. "$(dirname "$0")/../tap.sh"
+out=$("$VMRUN" --timeout 300 --append "bigphysarea=4096 bigphysarea.scrub=1 kunit.enable=0" -- sh -c '
+	S=/sys/kernel/debug/bigphysarea/scrub
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do grep -q "^dirty_kB 0$" $S && break; sleep 1; done
+	sed "s/^/scrub-boot: /" $S
+	sh /tests/fuzz.t
+	echo 0 >/sys/module/bigphysarea/parameters/scrub
+	sed "s/^/scrub-off: /" $S' 2>&1)
+sed -n 's/^\(not \)\{0,1\}ok/# &/p' <<<"$out"
+check "the boot area was scrubbed" grep -q '^scrub-boot: dirty_kB 0' <<<"$out"
+check "scrubbing was on" grep -q '^scrub-boot: scrub 1' <<<"$out"
+check "16 MiB or more scrubbed" grep -Eq '^scrub-boot: scrubbed_kB (1[6-9][0-9]{3}|[2-9][0-9]{4}|[0-9]{6,})$' <<<"$out"
+check "fuzz run passed with scrubbing on" grep -q '^ok - .*fuzz exit status' <<<"$out"
+check "fuzz: area free afterwards" grep -q '^ok - .*area free after fuzzing' <<<"$out"
+check "no fuzz failure" bash -c '! grep -q "^not ok" <<<"$1"' _ "$out"
+check "the switch turns it off" grep -q '^scrub-off: scrub 0' <<<"$out"
+tap_done
