@@ -112,12 +112,13 @@ static struct bigphys_extent *ext_leftmost(struct rb_node *node,
 	if (!node || ext_sub(node, dirty) < n)
 		return NULL;
 	for (;;) {
-		if (node->rb_left && ext_sub(node->rb_left, dirty) >= n)
+		if (node->rb_left && ext_sub(node->rb_left, dirty) >= n) {
 			node = node->rb_left;
-		else if (ext_val(ext_of(node), dirty) >= n)
+			continue;
+		}
+		if (ext_val(ext_of(node), dirty) >= n)
 			return ext_of(node);
-		else
-			node = node->rb_right;
+		node = node->rb_right;
 	}
 }
 
@@ -227,7 +228,9 @@ static struct bigphys_extent *ext_spare(struct bigphys_pool *pool)
 	e = list_first_entry_or_null(&pool->spare, struct bigphys_extent, spare);
 	if (e) {
 		list_del(&e->spare);
-		e->pages = e->zlo = e->zhi = 0;
+		e->pages = 0;
+		e->zlo = 0;
+		e->zhi = 0;
 	}
 	return e;
 }
