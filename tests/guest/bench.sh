@@ -82,21 +82,25 @@ irqoff() {
 	done
 }
 
+# Everything but zeroed() and scrub() runs with scrubbing off, so that no
+# scrubber chunk is out while alloc-only latency is measured.
+
 # Zeroed allocations once the scrubber has caught up (it waits before each
 # iteration, untimed), and with scrubbing off.
 zeroed() {
 	for size in 4M 64M 256M; do
 		bytes=$(( ${size%M} << 20 ))
 		case $size in 4M) iters=20 ;; 64M) iters=8 ;; 256M) iters=4 ;; esac
+		echo 1 >$SCRUB
 		echo "BENCH zeroed $size scrubbed $(run contig bigphys $bytes $iters 1 1)"
 		echo 0 >$SCRUB
 		echo "BENCH zeroed $size noscrub $(run contig bigphys $bytes $iters 1 0)"
-		echo 1 >$SCRUB
 	done
 }
 
 # Scrub time of freed memory, and 4 KiB alloc+free while it runs.
 scrub() {
+	echo 1 >$SCRUB
 	echo "BENCH scrubwait boot $(run scrubwait 600000)"
 	mb=$(( ${area%M} - 16 ))
 	echo "BENCH scrub $mb $(run scrubtime $mb)"
@@ -152,6 +156,7 @@ mmap) bigphys-bench 16 3 ;;
 fault) fault ;;
 grab) grab ;;
 all)
+	echo 0 >$SCRUB
 	bigphys-bench 16 3
 	fault
 	churn
@@ -162,6 +167,7 @@ all)
 	lat
 	irqoff
 	scrub
+	echo 0 >$SCRUB
 	grab
 	fragment
 	fragfig frag
