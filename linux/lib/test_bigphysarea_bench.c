@@ -45,7 +45,7 @@
 #include "../mm/bigphysarea_pool.h"
 
 static DEFINE_MUTEX(bench_lock);	/* one command at a time; guards below */
-static char bench_result[160];
+static char bench_result[256];
 static LIST_HEAD(bench_frag_list);
 static unsigned long bench_frag_pages;
 static struct page **bench_pins;
@@ -243,9 +243,14 @@ static int bench_frag(unsigned long mb)
 	return 0;
 }
 
-/* bigphys alloc-only and free latency, timed apart. */
-static int bench_lat(size_t size, unsigned int iters)
+/*
+ * bigphys alloc-only and free latency, timed apart. @noref: without the
+ * page reference scan of the free path (held pages), the allocator alone.
+ */
+static int bench_lat(size_t size, unsigned int iters, bool noref)
 {
+	struct bigphys_pool *pool = bigphys_boot_pool();
+	bool track = pool && pool->track_refs;
 	u64 *fns, *ans, asum = 0, fsum = 0;
 	struct bigphys_buf buf;
 	unsigned int i, ok = 0, fail = 0;
@@ -257,6 +262,8 @@ static int bench_lat(size_t size, unsigned int iters)
 		kvfree(fns);
 		return -ENOMEM;
 	}
+	if (noref && pool)
+		pool->track_refs = false;
 	for (i = 0; i < iters; i++) {
 		u64 t0 = ktime_get_ns(), t1;
 
@@ -270,6 +277,8 @@ static int bench_lat(size_t size, unsigned int iters)
 		ans[ok++] = t1 - t0;
 		cond_resched();
 	}
+	if (pool)
+		pool->track_refs = track;
 	if (ok) {
 		sort(ans, ok, sizeof(u64), cmp_u64, NULL);
 		sort(fns, ok, sizeof(u64), cmp_u64, NULL);
@@ -361,14 +370,22 @@ static int bench_scrubtime(unsigned long mb, struct bench_run *r)
 {
 	struct bigphys_pool *pool = bigphys_boot_pool();
 	struct bigphys_buf buf;
-	u64 t0, t1 = 0, ns;
-	unsigned int during = 0;
+	u64 t0, t1 = 0, ns, idle[200];
+	unsigned int during = 0, idle_n = 0;
 	long waited;
 
 	if (!pool)
 		return -ENODEV;
 	if (bench_scrub_wait(60000) < 0)
 		return -ETIMEDOUT;
+	/* The same loop with the scrubber idle, for comparison. */
+	for (during = 0; during < 200; during++) {
+		if (!bench_churn_one("bigphys", PAGE_SIZE, &ns))
+			idle[idle_n++] = ns;
+		usleep_range(1000, 2000);
+	}
+	sort(idle, idle_n, sizeof(u64), cmp_u64, NULL);
+	during = 0;
 	if (bigphys_alloc(mb << 20, 0, GFP_KERNEL, "bench-scrub", &buf))
 		return -ENOMEM;
 	bigphys_free(&buf);
@@ -389,8 +406,9 @@ static int bench_scrubtime(unsigned long mb, struct bench_run *r)
 	bench_report(r);
 	snprintf(bench_result + strlen(bench_result) - 1,
 		 sizeof(bench_result) - strlen(bench_result) + 1,
-		 " scrub_ms %llu MB %lu churn_during %u\n",
-		 div_u64(t1 - t0, NSEC_PER_MSEC), mb, during);
+		 " scrub_ms %llu MB %lu churn_during %u idle_p50 %llu idle_max %llu\n",
+		 div_u64(t1 - t0, NSEC_PER_MSEC), mb, during,
+		 idle_n ? idle[idle_n / 2] : 0, idle_n ? idle[idle_n - 1] : 0);
 	return 0;
 }
 
@@ -458,10 +476,11 @@ static int bench_run_cmd(char *cmd)
 		snprintf(bench_result, sizeof(bench_result), "ok waited_us %ld\n", us);
 		return 0;
 	}
-	if (sscanf(cmd, "lat %llu %u", &size, &iters) == 2) {
+	zero = 0;
+	if (sscanf(cmd, "lat %llu %u %u", &size, &iters, &zero) >= 2) {
 		if (!size || size > SZ_16G || !iters || iters > 100000)
 			return -EINVAL;
-		return bench_lat(size, iters);
+		return bench_lat(size, iters, zero);
 	}
 	if (sscanf(cmd, "irqoff %llu %u", &size, &iters) == 2) {
 		if (!size || size > 1000000 || !iters || iters > 1000000)

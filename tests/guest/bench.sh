@@ -50,17 +50,22 @@ cmafail() {	# $1: pinned|full
 }
 
 failcases() {
-	# Short-term references (I/O in flight, vmsplice()d page cache) on
-	# one in-use page per thousand inside the CMA area.
+	# No swap, tmpfs filling RAM: the page allocator spills into the CMA
+	# area once the rest is gone, and migrated pages have nowhere to go.
+	memfree_mb=$(awk '/^MemFree:/{print int($2 / 1024)}' /proc/meminfo)
+	dd if=/dev/zero of=/tmp/fill2 bs=1M count=$((memfree_mb - 40)) 2>/dev/null
+	echo "BENCH full tmpfs_MB $((memfree_mb - 40)) $(awk '/^MemFree:/{print $2 " kB free"}' /proc/meminfo)"
+	fragfig full
+	cmafail full
+	# Room to migrate to again (the first fill goes), CMA still in use:
+	# then short-term references (I/O in flight, vmsplice()d page cache)
+	# on one in-use page per thousand inside the CMA area.
+	rm -f /tmp/fill
+	fragfig cmaused
+	cmafail cmaused
 	echo "BENCH pincma $(run pincma 1)"
 	cmafail pinned
 	run pincma 0 >/dev/null
-	# No swap, tmpfs filling RAM: migrated pages have nowhere to go.
-	free_mb=$(awk '/^MemAvailable:/{print int($2 / 1024)}' /proc/meminfo)
-	dd if=/dev/zero of=/tmp/fill2 bs=1M count=$((free_mb - 48)) 2>/dev/null
-	echo "BENCH full tmpfs_MB $((free_mb - 48)) $(awk '/^MemFree:/{print $2 " kB free"}' /proc/meminfo)"
-	fragfig full
-	cmafail full
 	rm -f /tmp/fill2
 }
 
@@ -70,6 +75,7 @@ lat() {
 		case $size in *K) b=$(( ${size%K} << 10 )) ;; *M) b=$(( ${size%M} << 20 )) ;; *G) b=$(( ${size%G} << 30 )) ;; esac
 		mb=$(( b >> 20 )); [ "$mb" -gt "${area%M}" ] && continue
 		echo "BENCH lat $area $size $(run lat $b 20)"
+		echo "BENCH latnoref $area $size $(run lat $b 20 1)"
 	done
 }
 
@@ -93,6 +99,7 @@ zeroed() {
 		case $size in 4M) iters=20 ;; 64M) iters=8 ;; 256M) iters=4 ;; esac
 		echo 1 >$SCRUB
 		echo "BENCH zeroed $size scrubbed $(run contig bigphys $bytes $iters 1 1)"
+		echo "BENCH zeroed $size allocidle $(run contig bigphys $bytes $iters 0 1)"
 		echo 0 >$SCRUB
 		echo "BENCH zeroed $size noscrub $(run contig bigphys $bytes $iters 1 0)"
 	done
@@ -101,6 +108,7 @@ zeroed() {
 # Scrub time of freed memory, and 4 KiB alloc+free while it runs.
 scrub() {
 	echo 1 >$SCRUB
+	echo "BENCH churn bigphys 4096 $(run churn bigphys 4096 2000)"
 	echo "BENCH scrubwait boot $(run scrubwait 600000)"
 	mb=$(( ${area%M} - 16 ))
 	echo "BENCH scrub $mb $(run scrubtime $mb)"
