@@ -52,8 +52,11 @@ cmafail() {	# $1: pinned|full
 failcases() {
 	# No swap, tmpfs filling RAM: the page allocator spills into the CMA
 	# area once the rest is gone, and migrated pages have nowhere to go.
+	# (a tmpfs of its own: /tmp is capped at half of RAM, which the first
+	# fill already took)
 	memfree_mb=$(awk '/^MemFree:/{print int($2 / 1024)}' /proc/meminfo)
-	dd if=/dev/zero of=/tmp/fill2 bs=1M count=$((memfree_mb - 40)) 2>/dev/null
+	mkdir -p /fill && mount -t tmpfs -o size=100% fill /fill
+	dd if=/dev/zero of=/fill/fill2 bs=1M count=$((memfree_mb - 40)) 2>/dev/null
 	echo "BENCH full tmpfs_MB $((memfree_mb - 40)) $(awk '/^MemFree:/{print $2 " kB free"}' /proc/meminfo)"
 	fragfig full
 	cmafail full
@@ -66,7 +69,8 @@ failcases() {
 	echo "BENCH pincma $(run pincma 1)"
 	cmafail pinned
 	run pincma 0 >/dev/null
-	rm -f /tmp/fill2
+	rm -f /fill/fill2
+	umount /fill
 }
 
 # bigphys alloc-only and free latency per size (both timed apart).
