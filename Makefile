@@ -57,6 +57,9 @@ vm: initramfs-test ## interactive shell in the test VM (bigphysarea=64M)
 deps: ## install the Debian packages the build and tests need
 	@scripts/deps
 
+v4l-utils: deps ## v4l2-compliance and v4l2-ctl 1.32.0, static, in build/v4l-utils/bin (for the initramfs)
+	@scripts/v4l-utils
+
 bench-deps:
 	@scripts/deps bench
 
@@ -74,11 +77,11 @@ config-$(1): tree-$(1)
 	@FLAVOUR=$(1) scripts/configure
 kernel-$(1): config-$(1)
 	@FLAVOUR=$(1) scripts/build-kernel
-initramfs-$(1): kernel-$(1) userspace
+initramfs-$(1): kernel-$(1) userspace v4l-utils
 	@FLAVOUR=$(1) scripts/initramfs
 .PHONY: tree-$(1) config-$(1) kernel-$(1) initramfs-$(1)
 endef
 $(foreach f,$(FLAVOURS),$(eval $(call flavour,$(f))))
 
 .PHONY: help demo check check-host check-vm check-debug bench kernel userspace \
-	initramfs vm deps bench-deps clean distclean
+	initramfs vm deps v4l-utils bench-deps clean distclean

@@ -1,90 +1,54 @@
 // SPDX-License-Identifier: GPL-2.0
 /* bpgrab: the simulated capture DMA engine, one frame per timer tick. */
 
-#include <linux/crc32.h>
-#include <linux/dma-direct.h>
 #include <linux/hrtimer.h>
-#include <linux/io.h>
 #include <linux/kthread.h>
 #include <linux/math64.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
-#include <kunit/visibility.h>
+#include <linux/vmalloc.h>
 
 #include "bpgrab.h"
 #include "bpgrab-pattern.h"
 
-/**
- * bpgrab_checksum() - CRC-32 of a frame, as zlib's crc32() computes it
- * @data: frame data
- * @len: bytes
- *
- * Return: the checksum reported in struct bpgrab_buffer.
- */
-u32 bpgrab_checksum(const void *data, size_t len)
-{
-	return ~crc32_le(~0U, data, len);
-}
-EXPORT_SYMBOL_IF_KUNIT(bpgrab_checksum);
-
 /*
- * Write one frame the way the hardware would: to the bus address the
- * buffer was programmed with, not through any CPU mapping the driver or
- * the application holds.
+ * Write one frame the way the hardware would write memory, through the
+ * buffer's kernel mapping: the background every frame shares is
+ * precomputed, so a frame costs one copy plus the box and the number.
  */
-static void bpgrab_dma_write(struct bpgrab_dev *g, struct bpgrab_buf *b,
-			     u64 sequence)
+static void bpgrab_dma_write(struct bpgrab_dev *g, struct bpgrab_buffer *b)
 {
-	u32 size = g->fmt.sizeimage;
-	void *frame;
+	u8 *frame = vb2_plane_vaddr(&b->vb.vb2_buf, 0);
 
-	frame = memremap(dma_to_phys(g->dev, b->dma), size, MEMREMAP_WB);
-	if (!frame) {
-		dev_err_ratelimited(g->dev, "cannot reach buffer at %pad\n", &b->dma);
-		b->result.bytesused = 0;
-		b->result.checksum = 0;
-		return;
-	}
-	bpgrab_pattern_fill(frame, g->fmt.width, g->fmt.height,
-			    g->fmt.pixelformat, sequence);
-	b->result.bytesused = size;
-	b->result.checksum = bpgrab_checksum(frame, size);
-	memunmap(frame);
+	memcpy(frame, g->background, g->fmt.sizeimage);
+	bpgrab_pattern_overlay(frame, g->fmt.width, g->fmt.height,
+			       g->fmt.pixelformat, b->vb.sequence);
 }
 
 /* One frame slot: fill the oldest queued buffer, or count a drop. */
-static void bpgrab_dma_frame(struct bpgrab_dev *g, u64 missed)
+static void bpgrab_dma_frame(struct bpgrab_dev *g, u32 missed)
 {
-	struct bpgrab_buf *b;
-	u64 sequence;
+	struct bpgrab_buffer *b;
+	u32 sequence;
 
 	spin_lock_irq(&g->qlock);
 	g->sequence += missed;
-	g->stats.frames_dropped += missed;
+	g->dropped += missed;
 	sequence = g->sequence++;
-	g->stats.last_sequence = sequence;
-	b = list_first_entry_or_null(&g->queued, struct bpgrab_buf, list);
-	if (b) {
+	b = list_first_entry_or_null(&g->queued, struct bpgrab_buffer, list);
+	if (b)
 		list_del(&b->list);
-		b->owner = BPGRAB_FILLING;
-	} else {
-		g->stats.frames_dropped++;
-	}
+	else
+		g->dropped++;
 	spin_unlock_irq(&g->qlock);
 	if (!b)
 		return;
 
-	bpgrab_dma_write(g, b, sequence);
-
-	spin_lock_irq(&g->qlock);
-	b->result.sequence = sequence;
-	b->result.timestamp_ns = ktime_get_ns();
-	b->result.flags = BPGRAB_BUF_DONE;
-	b->owner = BPGRAB_DONE;
-	list_add_tail(&b->list, &g->done);
-	g->stats.frames_captured++;
-	spin_unlock_irq(&g->qlock);
-	wake_up_interruptible(&g->wq);
+	b->vb.sequence = sequence;
+	b->vb.field = V4L2_FIELD_NONE;
+	bpgrab_dma_write(g, b);
+	b->vb.vb2_buf.timestamp = ktime_get_ns();
+	vb2_buffer_done(&b->vb.vb2_buf, VB2_BUF_STATE_DONE);
 }
 
 /*
@@ -94,9 +58,9 @@ static void bpgrab_dma_frame(struct bpgrab_dev *g, u64 missed)
 static int bpgrab_dma_thread(void *data)
 {
 	struct bpgrab_dev *g = data;
-	u64 interval = div_u64(NSEC_PER_SEC, g->fmt.fps);
+	u64 interval = div_u64(NSEC_PER_SEC, g->fps);
 	ktime_t next = ktime_add_ns(ktime_get(), interval);
-	u64 missed = 0;
+	u32 missed = 0;
 
 	while (!kthread_should_stop()) {
 		set_current_state(TASK_INTERRUPTIBLE);
@@ -121,7 +85,7 @@ static int bpgrab_dma_thread(void *data)
 
 /**
  * bpgrab_dma_start() - start capturing at the configured frame rate
- * @g: the grabber, with buffers allocated; called with @g->lock held
+ * @g: the grabber; called with @g->lock held
  *
  * Return: 0 or a negative errno.
  */
@@ -129,9 +93,17 @@ int bpgrab_dma_start(struct bpgrab_dev *g)
 {
 	struct task_struct *t;
 
+	g->background = vmalloc(g->fmt.sizeimage);
+	if (!g->background)
+		return -ENOMEM;
+	bpgrab_pattern_background(g->background, g->fmt.width, g->fmt.height,
+				  g->fmt.pixelformat);
 	t = kthread_run(bpgrab_dma_thread, g, "%s-dma", g->name);
-	if (IS_ERR(t))
+	if (IS_ERR(t)) {
+		vfree(g->background);
+		g->background = NULL;
 		return PTR_ERR(t);
+	}
 	g->engine = t;
 	return 0;
 }
@@ -146,4 +118,8 @@ void bpgrab_dma_stop(struct bpgrab_dev *g)
 		return;
 	kthread_stop(g->engine);
 	g->engine = NULL;
+	vfree(g->background);
+	g->background = NULL;
+	dev_dbg(g->dev, "stopped after %u frame slots, %llu dropped\n",
+		g->sequence, g->dropped);
 }

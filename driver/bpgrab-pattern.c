@@ -5,7 +5,7 @@
 #include <linux/math64.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
-#include <uapi/linux/bpgrab.h>
+#include <linux/videodev2.h>
 
 #include "bpgrab-pattern.h"
 
@@ -39,7 +39,7 @@ static const u8 bpgrab_font[10][7] = {
 
 /**
  * bpgrab_bytesperline() - line length of a format
- * @pixelformat: BPGRAB_PIX_*
+ * @pixelformat: V4L2_PIX_FMT_YUYV, V4L2_PIX_FMT_GREY or V4L2_PIX_FMT_RGB24
  * @width: pixels
  *
  * Return: bytes per line, or 0 for an unknown format.
@@ -47,11 +47,11 @@ static const u8 bpgrab_font[10][7] = {
 u32 bpgrab_bytesperline(u32 pixelformat, u32 width)
 {
 	switch (pixelformat) {
-	case BPGRAB_PIX_YUYV:
+	case V4L2_PIX_FMT_YUYV:
 		return width * 2;
-	case BPGRAB_PIX_GREY:
+	case V4L2_PIX_FMT_GREY:
 		return width;
-	case BPGRAB_PIX_RGB24:
+	case V4L2_PIX_FMT_RGB24:
 		return width * 3;
 	}
 	return 0;
@@ -81,17 +81,17 @@ static u8 bpgrab_v(const struct bpgrab_rgb *c)
 static void bpgrab_put(u8 *line, u32 x, u32 fmt, const struct bpgrab_rgb *c)
 {
 	switch (fmt) {
-	case BPGRAB_PIX_YUYV:
+	case V4L2_PIX_FMT_YUYV:
 		line[2 * x] = bpgrab_y(c);
 		if (!(x & 1)) {
 			line[2 * x + 1] = bpgrab_u(c);
 			line[2 * x + 3] = bpgrab_v(c);
 		}
 		break;
-	case BPGRAB_PIX_GREY:
+	case V4L2_PIX_FMT_GREY:
 		line[x] = bpgrab_y(c);
 		break;
-	case BPGRAB_PIX_RGB24:
+	case V4L2_PIX_FMT_RGB24:
 		line[3 * x] = c->r;
 		line[3 * x + 1] = c->g;
 		line[3 * x + 2] = c->b;
@@ -140,23 +140,58 @@ static void bpgrab_number(u8 *dst, u32 bpl, u32 width, u32 height, u32 fmt,
 }
 
 /**
- * bpgrab_pattern_fill() - draw frame @sequence of the test pattern
+ * bpgrab_pattern_background() - draw what every frame has in common
  * @dst: frame buffer, bpgrab_bytesperline() * @height bytes
  * @width: pixels, even
  * @height: lines
- * @pixelformat: BPGRAB_PIX_*
+ * @pixelformat: V4L2_PIX_FMT_YUYV, V4L2_PIX_FMT_GREY or V4L2_PIX_FMT_RGB24
+ *
+ * The top two thirds are colour bars, the bottom third is grey. A frame
+ * is this background with bpgrab_pattern_overlay() drawn on it, so a
+ * capture engine computes the background once and copies it per frame.
+ */
+void bpgrab_pattern_background(u8 *dst, u32 width, u32 height, u32 pixelformat)
+{
+	u32 bpl = bpgrab_bytesperline(pixelformat, width);
+	u32 bars_h = height * 2 / 3, x, y;
+	u8 *bg;
+
+	if (!bpl || !height)
+		return;
+	/* One line of each kind, then copies. */
+	for (x = 0; x < width; x++)
+		bpgrab_put(dst, x, pixelformat, &bpgrab_bars[x * 8 / width]);
+	for (y = 1; y < bars_h; y++)
+		memcpy(dst + (size_t)y * bpl, dst, bpl);
+	if (bars_h < height) {
+		bg = dst + (size_t)bars_h * bpl;
+		for (x = 0; x < width; x++)
+			bpgrab_put(bg, x, pixelformat, &bpgrab_grey);
+		for (y = bars_h + 1; y < height; y++)
+			memcpy(dst + (size_t)y * bpl, bg, bpl);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(bpgrab_pattern_background);
+
+/**
+ * bpgrab_pattern_overlay() - draw what changes from frame to frame
+ * @dst: a frame holding bpgrab_pattern_background()
+ * @width: pixels, even
+ * @height: lines
+ * @pixelformat: V4L2_PIX_FMT_YUYV, V4L2_PIX_FMT_GREY or V4L2_PIX_FMT_RGB24
  * @sequence: frame number: moves the box and is printed in the corner
  *
- * The top two thirds are colour bars, the bottom third a box moving
- * right by width / 64 pixels per frame on grey.
+ * A white box moving right by width / 64 pixels per frame on the grey
+ * third, and the frame number in the top left corner.
  */
-void bpgrab_pattern_fill(u8 *dst, u32 width, u32 height, u32 pixelformat,
-			 u64 sequence)
+void bpgrab_pattern_overlay(u8 *dst, u32 width, u32 height, u32 pixelformat,
+			    u64 sequence)
 {
 	u32 bpl = bpgrab_bytesperline(pixelformat, width);
 	u32 bars_h = height * 2 / 3, box = height / 6 ? height / 6 : 1;
 	u32 step = width / 64 ? width / 64 : 1, span, boxx, boxy, x, y;
-	u8 *bg, *boxline;
+	size_t off, len;
+	u8 *boxline;
 
 	if (!bpl || !height)
 		return;
@@ -166,26 +201,37 @@ void bpgrab_pattern_fill(u8 *dst, u32 width, u32 height, u32 pixelformat,
 	div_u64_rem(sequence * step, span, &boxx);
 	boxy = bars_h + (height - bars_h - box) / 2;
 
-	/* One line of each kind, then copies. */
-	for (x = 0; x < width; x++)
-		bpgrab_put(dst, x, pixelformat, &bpgrab_bars[x * 8 / width]);
-	for (y = 1; y < bars_h; y++)
-		memcpy(dst + (size_t)y * bpl, dst, bpl);
-
-	if (bars_h < height) {
-		bg = dst + (size_t)bars_h * bpl;
-		for (x = 0; x < width; x++)
-			bpgrab_put(bg, x, pixelformat, &bpgrab_grey);
-		for (y = bars_h + 1; y < height; y++)
-			memcpy(dst + (size_t)y * bpl, bg, bpl);
-		if (boxy < height) {
-			boxline = dst + (size_t)boxy * bpl;
-			for (x = boxx; x < boxx + box; x++)
-				bpgrab_put(boxline, x, pixelformat, &bpgrab_white);
-			for (y = boxy + 1; y < boxy + box && y < height; y++)
-				memcpy(dst + (size_t)y * bpl, boxline, bpl);
-		}
+	if (bars_h < height && boxy < height) {
+		boxline = dst + (size_t)boxy * bpl;
+		for (x = boxx; x < boxx + box; x++)
+			bpgrab_put(boxline, x, pixelformat, &bpgrab_white);
+		/* Copy the box's pixel pairs (YUYV shares chroma) down. */
+		x = boxx + box + ((boxx + box) & 1);
+		if (x > width)
+			x = width;
+		off = (size_t)(boxx & ~1U) * (bpl / width);
+		len = (size_t)x * (bpl / width) - off;
+		for (y = boxy + 1; y < boxy + box && y < height; y++)
+			memcpy(dst + (size_t)y * bpl + off, boxline + off, len);
 	}
 	bpgrab_number(dst, bpl, width, height, pixelformat, sequence);
+}
+EXPORT_SYMBOL_IF_KUNIT(bpgrab_pattern_overlay);
+
+/**
+ * bpgrab_pattern_fill() - draw frame @sequence of the test pattern
+ * @dst: frame buffer, bpgrab_bytesperline() * @height bytes
+ * @width: pixels, even
+ * @height: lines
+ * @pixelformat: V4L2_PIX_FMT_YUYV, V4L2_PIX_FMT_GREY or V4L2_PIX_FMT_RGB24
+ * @sequence: frame number
+ *
+ * bpgrab_pattern_background() with bpgrab_pattern_overlay() on top.
+ */
+void bpgrab_pattern_fill(u8 *dst, u32 width, u32 height, u32 pixelformat,
+			 u64 sequence)
+{
+	bpgrab_pattern_background(dst, width, height, pixelformat);
+	bpgrab_pattern_overlay(dst, width, height, pixelformat, sequence);
 }
 EXPORT_SYMBOL_IF_KUNIT(bpgrab_pattern_fill);

@@ -10,6 +10,9 @@
 #include <linux/types.h>
 
 u32 bpgrab_bytesperline(u32 pixelformat, u32 width);
+void bpgrab_pattern_background(u8 *dst, u32 width, u32 height, u32 pixelformat);
+void bpgrab_pattern_overlay(u8 *dst, u32 width, u32 height, u32 pixelformat,
+			    u64 sequence);
 void bpgrab_pattern_fill(u8 *dst, u32 width, u32 height, u32 pixelformat,
 			 u64 sequence);
 

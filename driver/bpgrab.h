@@ -1,93 +1,76 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* bpgrab: internal interface between the control device and the DMA engine. */
+/* bpgrab: what the V4L2 core, the vb2 queue and the DMA engine share. */
 #ifndef _BPGRAB_H
 #define _BPGRAB_H
 
-#include <linux/bigphysarea.h>
-#include <linux/kref.h>
 #include <linux/list.h>
-#include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
-#include <linux/wait.h>
-#include <uapi/linux/bpgrab.h>
+#include <linux/videodev2.h>
+#include <media/v4l2-device.h>
+#include <media/v4l2-dev.h>
+#include <media/videobuf2-v4l2.h>
 
 struct device;
 struct task_struct;
 
-/* Who owns a buffer. Only BPGRAB_QUEUED buffers are ever written. */
-enum bpgrab_owner {
-	BPGRAB_APP,		/* the application (after REQBUFS or DQBUF) */
-	BPGRAB_QUEUED,		/* waiting for a frame */
-	BPGRAB_FILLING,		/* the DMA engine is writing it */
-	BPGRAB_DONE,		/* filled, waiting for DQBUF */
-};
+#define BPGRAB_MIN_WIDTH	16
+#define BPGRAB_MAX_WIDTH	4096
+#define BPGRAB_MIN_HEIGHT	16
+#define BPGRAB_MAX_HEIGHT	4096
+#define BPGRAB_MAX_FPS		1000
 
 /**
- * struct bpgrab_buf - one frame buffer
- * @mem: the memory, from the bigphysarea
- * @dma: its bus address, what the device is programmed with
- * @list: entry in &bpgrab_dev.queued or &bpgrab_dev.done
- * @owner: see enum bpgrab_owner
- * @result: what DQBUF reports for the frame it holds
+ * struct bpgrab_buffer - one frame buffer
+ * @vb: the vb2 buffer; its plane memory comes from bpgrab_mem_ops
+ * @list: entry in &bpgrab_dev.queued while it waits for a frame
  */
-struct bpgrab_buf {
-	struct bigphys_buf mem;
-	dma_addr_t dma;
+struct bpgrab_buffer {
+	struct vb2_v4l2_buffer vb;
 	struct list_head list;
-	enum bpgrab_owner owner;
-	struct bpgrab_buffer result;
 };
 
 /**
  * struct bpgrab_dev - one simulated frame grabber
- * @ref: the bound driver holds one reference and the open file another;
- *	the last put frees the structure, so an open file outlives unbind
- * @dev: the platform device, referenced for as long as @ref
- * @misc: /dev/bpgrabN, registered while the driver is bound
- * @lock: serialises open/release, the control ioctls and remove(); protects
- *	@fmt, @bufs, @nbufs, @is_open and @engine
- * @qlock: protects @queued, @done, every buffer's @owner and @result,
- *	@streaming, @sequence and @stats; taken by the DMA engine
- * @wq: DQBUF and poll() wait here for filled buffers
- * @dead: remove() ran: the engine is stopped, the buffers are freed and
- *	every operation but close fails with -ENODEV. Written with both
- *	@lock and @qlock held, so either is enough to read it.
- * @is_open: the device is open (one file at a time)
- * @streaming: the DMA engine runs
- * @fmt: current format
- * @bufs: the frame buffers
- * @nbufs: number of @bufs allocated
+ * @v4l2_dev: the V4L2 device; its release frees this structure once the
+ *	driver is unbound and the last file is closed
+ * @vdev: /dev/videoN, registered while the driver is bound
+ * @queue: the capture queue
+ * @dev: the platform device, referenced for as long as this structure
+ * @lock: serialises every ioctl, open, release and remove(); protects
+ *	@fmt, @fps, @engine and @background
+ * @qlock: protects @queued, @sequence and @dropped; taken by the engine
  * @queued: buffers waiting for a frame, oldest first
- * @done: filled buffers, oldest first
  * @engine: the DMA engine's thread while streaming
+ * @background: the part of the test pattern that every frame shares,
+ *	computed at STREAMON
+ * @fmt: current format
+ * @fps: frame rate
  * @sequence: next frame slot number
- * @stats: counters for G_STATS
- * @name: device node name
+ * @dropped: frame slots without a queued buffer since STREAMON
+ * @name: the engine thread's name prefix
  */
 struct bpgrab_dev {
-	struct kref ref;
+	struct v4l2_device v4l2_dev;
+	struct video_device vdev;
+	struct vb2_queue queue;
 	struct device *dev;
-	struct miscdevice misc;
 	struct mutex lock;		/* see the kernel-doc above */
 	spinlock_t qlock;		/* see the kernel-doc above */
-	wait_queue_head_t wq;
-	bool dead;
-	bool is_open;
-	bool streaming;
-	struct bpgrab_format fmt;
-	struct bpgrab_buf bufs[BPGRAB_MAX_BUFFERS];
-	unsigned int nbufs;
 	struct list_head queued;
-	struct list_head done;
 	struct task_struct *engine;
-	u64 sequence;
-	struct bpgrab_stats stats;
+	void *background;
+	struct v4l2_pix_format fmt;
+	unsigned int fps;
+	u32 sequence;
+	u64 dropped;
 	char name[16];
 };
 
+extern const struct vb2_mem_ops bpgrab_mem_ops;
+int bpgrab_vb2_init(struct bpgrab_dev *g);
+
 int bpgrab_dma_start(struct bpgrab_dev *g);
 void bpgrab_dma_stop(struct bpgrab_dev *g);
-u32 bpgrab_checksum(const void *data, size_t len);
 
 #endif /* _BPGRAB_H */

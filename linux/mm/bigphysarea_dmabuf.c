@@ -39,7 +39,7 @@
  * @cache: the cache mode; the direct map is switched to it while the
  *	buffer exists, so that no alias disagrees with a user's mapping
  * @dma: @buf mapped on bigphys_maint for range cache maintenance
- * @lock: protects @attachments, @vmap_cnt and @vaddr
+ * @lock: protects @attachments, their @mapped, @vmap_cnt and @vaddr
  * @attachments: the importers' struct bigphys_attachment
  * @vmap_cnt: kernel mappings handed out by vmap
  * @vaddr: the kernel mapping while @vmap_cnt > 0
@@ -81,8 +81,8 @@ struct bigphys_attachment {
  * (aliases with different memory types are undefined), so faulting such a
  * page in there gets SIGBUS.
  *
- * bigphys_memtype maps the page frame numbers of every non-WB buffer to
- * the buffer; lookups are lockless (RCU). The whole-area fault handler
+ * bigphys_memtype marks the page frame numbers of every non-WB buffer;
+ * lookups are lockless (RCU). The whole-area fault handler
  * checks it and inserts the page inside a bigphys_fault_srcu read section.
  * A buffer changing type is stored first, then synchronize_srcu() waits
  * for faults that may have missed it, then its pages are zapped from every
@@ -94,6 +94,7 @@ struct bigphys_attachment {
  * one unmap_mapping_range() reaches every one of them.
  */
 static DEFINE_MTREE(bigphys_memtype);
+#define BIGPHYS_NOT_WB		xa_mk_value(1)
 DEFINE_STATIC_SRCU(bigphys_fault_srcu);
 static struct vfsmount *bigphys_mnt;
 static struct inode *bigphys_inode;
@@ -180,8 +181,8 @@ static int bigphys_make_uncached(struct bigphys_dmabuf *b)
 	if (b->cache == BIGPHYS_CACHED)
 		return 0;
 	ret = mtree_store_range(&bigphys_memtype, pfn,
-				pfn + (b->buf.size >> PAGE_SHIFT) - 1, b,
-				GFP_KERNEL);
+				pfn + (b->buf.size >> PAGE_SHIFT) - 1,
+				BIGPHYS_NOT_WB, GFP_KERNEL);
 	if (ret)
 		return ret;
 	synchronize_srcu(&bigphys_fault_srcu);
@@ -369,13 +370,16 @@ static void bigphys_dmabuf_detach(struct dma_buf *dmabuf,
 static struct sg_table *bigphys_map_dma_buf(struct dma_buf_attachment *attachment,
 					    enum dma_data_direction dir)
 {
+	struct bigphys_dmabuf *b = attachment->dmabuf->priv;
 	struct bigphys_attachment *a = attachment->priv;
 	int ret;
 
 	ret = dma_map_sgtable(a->dev, &a->table, dir, 0);
 	if (ret)
 		return ERR_PTR(ret);
+	mutex_lock(&b->lock);
 	a->mapped = true;
+	mutex_unlock(&b->lock);
 	return &a->table;
 }
 
@@ -383,9 +387,12 @@ static void bigphys_unmap_dma_buf(struct dma_buf_attachment *attachment,
 				  struct sg_table *table,
 				  enum dma_data_direction dir)
 {
+	struct bigphys_dmabuf *b = attachment->dmabuf->priv;
 	struct bigphys_attachment *a = attachment->priv;
 
+	mutex_lock(&b->lock);
 	a->mapped = false;
+	mutex_unlock(&b->lock);
 	dma_unmap_sgtable(a->dev, table, dir, 0);
 }
 
@@ -454,7 +461,8 @@ static int bigphys_dmabuf_mmap(struct dma_buf *dmabuf,
 {
 	struct bigphys_dmabuf *b = dmabuf->priv;
 
-	if (!(vma->vm_flags & VM_SHARED))
+	/* MAP_SHARED, read-only or not (VM_SHARED needs a writable file). */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (b->cache == BIGPHYS_WRITECOMBINE)
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
@@ -619,21 +627,25 @@ EXPORT_SYMBOL_GPL(bigphys_dmabuf_buf);
 
 /**
  * bigphys_dmabuf_cache() - the cache mode of an area buffer
- * @dmabuf: a dma-buf for which bigphys_dmabuf_buf() is not NULL
+ * @dmabuf: any dma-buf
  *
- * Return: its cache mode.
+ * Return: its enum bigphys_cache mode, or -EINVAL if @dmabuf is not an
+ * area buffer.
  */
-enum bigphys_cache bigphys_dmabuf_cache(struct dma_buf *dmabuf)
+int bigphys_dmabuf_cache(struct dma_buf *dmabuf)
 {
-	struct bigphys_dmabuf *b = dmabuf->priv;
+	struct bigphys_dmabuf *b;
 
+	if (!bigphys_dmabuf_buf(dmabuf))
+		return -EINVAL;
+	b = dmabuf->priv;
 	return b->cache;
 }
 EXPORT_SYMBOL_GPL(bigphys_dmabuf_cache);
 
 /**
  * bigphys_dmabuf_sync() - hand a range of an area buffer to or from devices
- * @dmabuf: a dma-buf for which bigphys_dmabuf_buf() is not NULL
+ * @dmabuf: an area buffer's dma-buf
  * @offset: start of the range in bytes
  * @len: length of the range in bytes
  * @dir: DMA_TO_DEVICE cleans the CPU caches for the range, DMA_FROM_DEVICE
@@ -643,14 +655,18 @@ EXPORT_SYMBOL_GPL(bigphys_dmabuf_cache);
  * by importing the dma-buf (DMA_BUF_IOCTL_SYNC covers importers). Drains
  * write-combining buffers and orders against the device in any case.
  *
- * Return: 0, or -EINVAL for a range outside the buffer.
+ * Return: 0, or -EINVAL for a range outside the buffer or a dma-buf that
+ * is not an area buffer.
  */
 int bigphys_dmabuf_sync(struct dma_buf *dmabuf, size_t offset, size_t len,
 			enum dma_data_direction dir)
 {
-	struct bigphys_dmabuf *b = dmabuf->priv;
+	struct bigphys_dmabuf *b;
 	struct device *dev = bigphys_maint_dev();
 
+	if (!bigphys_dmabuf_buf(dmabuf))
+		return -EINVAL;
+	b = dmabuf->priv;
 	if (!len || offset >= b->buf.size || len > b->buf.size - offset)
 		return -EINVAL;
 	if (!bigphys_dma_ok)
@@ -674,10 +690,16 @@ EXPORT_SYMBOL_GPL(bigphys_dmabuf_sync);
  *
  * Makes the file share the address_space of all whole-area mappings, so
  * that a buffer becoming uncached can unmap its pages from all of them.
+ *
+ * Return: 0, or -ENODEV if the area's buffers are not available (no area,
+ * or their setup failed at boot).
  */
-void bigphys_area_open(struct file *file)
+int bigphys_area_open(struct file *file)
 {
+	if (!bigphys_inode)
+		return -ENODEV;
 	file->f_mapping = bigphys_inode->i_mapping;
+	return 0;
 }
 
 static vm_fault_t bigphys_area_fault(struct vm_fault *vmf)
@@ -717,7 +739,7 @@ static const struct vm_operations_struct bigphys_area_vm_ops = {
  */
 int bigphys_area_mmap(struct vm_area_struct *vma)
 {
-	if (!(vma->vm_flags & VM_SHARED) || vma->vm_pgoff ||
+	if (!(vma->vm_flags & VM_MAYSHARE) || vma->vm_pgoff ||
 	    vma->vm_end - vma->vm_start > bigphys_area_size)
 		return -EINVAL;
 	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |

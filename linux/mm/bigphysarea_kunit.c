@@ -877,6 +877,7 @@ static void bigphys_dmabuf_args_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(bigphys_dmabuf_alloc(PAGE_SIZE, 0, 3,
 							   O_RDWR, "t")), -EINVAL);
 	KUNIT_EXPECT_NULL(test, bigphys_dmabuf_buf(NULL));
+	KUNIT_EXPECT_EQ(test, bigphys_dmabuf_cache(NULL), -EINVAL);
 }
 
 static void bigphys_dmabuf_import_test(struct kunit *test)

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # In-guest part of make bench (bench kernel, booted with bigphysarea= and
 # cma= of the same size). Prints "BENCH ..." lines for scripts/bench.
-#   bench.sh contig|churn|scale|mmap|fault|grab|lat|irqoff|zeroed|scrub|all
+#   bench.sh contig|churn|scale|mmap|fault|grab|lat|irqoff|zeroed|scrub|heap|odirect|dmabuf|all
+# odirect (and all) overwrite the first virtio disk (scripts/bench attaches
+# a scratch image).
 B=/sys/kernel/debug/bigphysarea_bench
 SCRUB=/sys/module/bigphysarea/parameters/scrub
 run() { echo "$*" >$B/cmd && cat $B/result || echo "error"; }
@@ -118,6 +120,20 @@ scrub() {
 	echo "BENCH scrub $mb $(run scrubtime $mb)"
 }
 
+heap() {	# $1: idle|frag. dma-buf heap ALLOC latency, bigphys vs CMA heap
+	bigphys-bench heap "$1" 4 16 5	# MiB, batch (timed together), rounds
+	bigphys-bench heap "$1" 64 2 4
+}
+
+odirect() {	# O_DIRECT MB/s from a bigphys heap buffer vs anonymous memory
+	for b in /sys/block/vd*; do
+		[ -e "$b" ] || continue
+		bigphys-bench odirect 32 3 "/dev/${b##*/}"
+		return
+	done
+	echo "BENCH odirect error no_disk"
+}
+
 churn() {
 	for size in 4096 65536 1048576; do
 		for m in bigphys kmalloc pages; do
@@ -145,7 +161,7 @@ fault() {
 grab() {
 	# Highest 1920x1080 YUYV frame rate with 0 drops over 10 s (bisection).
 	modprobe bpgrab
-	lo=0 hi=64
+	lo=0 hi=512
 	while [ $((hi - lo)) -gt 1 ]; do
 		mid=$(( (lo + hi) / 2 ))
 		out=$(bpgrab-capture -q --no-pattern -W 1920 -H 1080 -f yuyv -b 6 -r $mid -s 10 2>&1)
@@ -167,6 +183,14 @@ scale) scale ;;
 mmap) bigphys-bench 16 3 ;;
 fault) fault ;;
 grab) grab ;;
+heap) heap idle ;;
+odirect) odirect ;;
+dmabuf)	# the dma-buf figures alone: heap idle, O_DIRECT, heap after filling memory
+	heap idle
+	odirect
+	fragment
+	heap frag
+	;;
 all)
 	echo 0 >$SCRUB
 	bigphys-bench 16 3
@@ -180,10 +204,13 @@ all)
 	irqoff
 	scrub
 	echo 0 >$SCRUB
+	heap idle
+	odirect
 	grab
 	fragment
 	fragfig frag
 	contig frag
+	heap frag
 	failcases
 	;;
 esac

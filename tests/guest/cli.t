@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The bigphys CLI: info agrees with /proc/bigphysarea, alloc, selftest,
-# --help everywhere, exit codes.
+# dma-bufs (alloc --export, alloc --heap), --help everywhere, exit codes.
 . /tests/tap.sh
 
 proc_kb=$(proc_area size)
@@ -26,6 +26,55 @@ check_eq "alloc --hold keeps the buffer (seen in /proc/bigphysarea)" \
 check "debugfs names the owner" grep -q ' bigphys$' /sys/kernel/debug/bigphysarea/allocations
 wait
 check_eq "held buffer freed on exit" "$(proc_area used)" 0
+
+# dma-bufs: a /dev/bigphys buffer exported, and one from the heap.
+out=$(bigphys alloc 1M --export)
+check_eq "alloc 1M --export exit status" "$?" 0
+check "alloc --export prints the buffer, then the dma-buf fd and inode" sh -c \
+	"echo '$out' | sed -n 1p | grep -q '^id [0-9]* size 1048576 ' &&
+	 echo '$out' | sed -n 2p | grep -q '^exported as dma-buf fd [0-9][0-9]* (inode [1-9][0-9]*)\$'"
+diag "$out"
+json=$(bigphys alloc 64K --export --json)
+check_eq "alloc --export --json exit status" "$?" 0
+check "alloc --export --json: one object with id, size, dmabuf_fd, dmabuf_inode" sh -c \
+	"echo '$json' | grep -q '^{\"id\": [0-9]*, \"size\": 65536, .*\"dmabuf_fd\": [0-9][0-9]*, \"dmabuf_inode\": [1-9][0-9]*}\$'"
+check_eq "exported buffers freed on exit" "$(proc_area used)" 0
+bigphys alloc 2M --export --hold 3 >/tmp/export.out &
+pid=$!
+sleep 2
+check_eq "alloc --export --hold keeps the buffer (seen in /proc/bigphysarea)" \
+	"$(proc_area used)" 2048
+fd=$(sed -n 's/^exported as dma-buf fd \([0-9]*\) .*/\1/p' /tmp/export.out)
+check "the held dma-buf is an open dma-buf file of the process" \
+	sh -c "readlink /proc/$pid/fd/$fd | grep -q dmabuf"
+check "its fdinfo gives the buffer's size" \
+	grep -q "^size:[[:space:]]*2097152\$" "/proc/$pid/fdinfo/$fd"
+diag "$(cat "/proc/$pid/fdinfo/$fd" 2>&1)"
+wait
+check_eq "buffer and dma-buf freed on exit (--export --hold)" "$(proc_area used)" 0
+
+check "the heap exists: /dev/dma_heap/bigphys" test -c /dev/dma_heap/bigphys
+out=$(bigphys alloc 5000 --heap)
+check_eq "alloc 5000 --heap exit status" "$?" 0
+check "alloc --heap prints the heap, the page-rounded size, the dma-buf fd and inode" sh -c \
+	"echo '$out' | grep -q '^heap /dev/dma_heap/bigphys size 8192 dma-buf fd [0-9][0-9]* (inode [1-9][0-9]*)\$'"
+diag "$out"
+json=$(bigphys alloc 1M --heap=/dev/dma_heap/bigphys --json)
+check "alloc --heap=PATH --json: one object with heap, size, dmabuf_fd, dmabuf_inode" sh -c \
+	"echo '$json' | grep -q '^{\"heap\": \"/dev/dma_heap/bigphys\", \"size\": 1048576, \"dmabuf_fd\": [0-9][0-9]*, \"dmabuf_inode\": [1-9][0-9]*}\$'"
+bigphys alloc 3M --heap --hold 3 >/tmp/heap.out &
+sleep 2
+check_eq "alloc --heap --hold: the heap's buffer is in the area (/proc/bigphysarea)" \
+	"$(proc_area used)" 3072
+wait
+check_eq "heap buffer freed on exit" "$(proc_area used)" 0
+bigphys alloc 1M --heap --export >/dev/null 2>&1; check_eq "alloc --heap --export: exit 2" "$?" 2
+bigphys alloc 1M --heap --uncached >/dev/null 2>&1; check_eq "alloc --heap --uncached: exit 2" "$?" 2
+bigphys alloc 1M --heap --align 1M >/dev/null 2>&1; check_eq "alloc --heap --align: exit 2" "$?" 2
+bigphys alloc 1T --heap >/dev/null 2>&1; check_eq "alloc --heap larger than the area: exit 1" "$?" 1
+bigphys alloc 1T --export >/dev/null 2>&1; check_eq "alloc --export larger than the area: exit 1" "$?" 1
+bigphys alloc 1M --heap=/dev/dma_heap/nonexistent >/dev/null 2>&1
+check_eq "alloc --heap from a missing heap: exit 3" "$?" 3
 
 out=$(bigphys selftest --size 4M --rounds 2)
 rc=$?

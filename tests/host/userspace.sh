@@ -17,7 +17,7 @@ check_eq "library unit tests exit status" "$?" 0
 "$U/build/test/libbigphys-fake-test"
 check_eq "library tests against a fake device exit status" "$?" 0
 
-for t in bigphys bigphys-devtest; do
+for t in bigphys bigphys-devtest bigphys-dmabuf; do
 	check "$t is statically linked" sh -c "file -L '$U/build/bin/$t' 2>/dev/null | grep -q 'statically linked' || ! ldd '$U/build/bin/$t' >/dev/null 2>&1"
 done
 # 32-bit: the in-guest device test as a static i386 program, the whole
@@ -49,21 +49,16 @@ cat >"$tmp/layout.c" <<'EOF_C'
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/bigphys.h>
-#include <linux/bpgrab.h>
 #define CHECKS \
 	X(sizeof(struct bigphys_info)) X(sizeof(struct bigphys_alloc_req)) \
 	X(sizeof(struct bigphys_free_req)) X(sizeof(struct bigphys_sync_req)) \
-	X(sizeof(struct bpgrab_format)) X(sizeof(struct bpgrab_buffer_info)) \
-	X(sizeof(struct bpgrab_reqbufs)) X(sizeof(struct bpgrab_buffer)) \
-	X(sizeof(struct bpgrab_stats)) \
+	X(sizeof(struct bigphys_export_req)) \
 	X(offsetof(struct bigphys_info, page_size)) X(offsetof(struct bigphys_info, reserved)) \
 	X(offsetof(struct bigphys_alloc_req, offset)) X(offsetof(struct bigphys_alloc_req, reserved)) \
 	X(offsetof(struct bigphys_sync_req, offset)) X(offsetof(struct bigphys_sync_req, reserved)) \
-	X(offsetof(struct bpgrab_reqbufs, buffers)) X(offsetof(struct bpgrab_buffer, sequence)) \
-	X(offsetof(struct bpgrab_buffer, bytesused)) X(offsetof(struct bpgrab_stats, streaming)) \
+	X(offsetof(struct bigphys_export_req, fd)) \
 	X(BIGPHYS_IOC_INFO) X(BIGPHYS_IOC_ALLOC) X(BIGPHYS_IOC_FREE) X(BIGPHYS_IOC_SYNC) \
-	X(BPGRAB_IOC_S_FMT) X(BPGRAB_IOC_G_FMT) X(BPGRAB_IOC_REQBUFS) X(BPGRAB_IOC_QBUF) \
-	X(BPGRAB_IOC_DQBUF) X(BPGRAB_IOC_STREAMON) X(BPGRAB_IOC_STREAMOFF) X(BPGRAB_IOC_G_STATS)
+	X(BIGPHYS_IOC_EXPORT)
 #ifdef EMIT
 #define X(e) printf("_Static_assert((%s) == %lluULL, \"%s\");\n", #e, (unsigned long long)(e), #e);
 int main(void)
@@ -154,4 +149,26 @@ check "bigphys alloc 17179869184G says too large" grep -qF "invalid size '171798
 check_eq "bigphys alloc --align '1M ' exits 2" "$?" 2
 "$U/build/bin/bigphys" --device /nonexistent alloc 16k >/dev/null 2>&1
 check_eq "bigphys alloc 16k parses (then exits 3 without a device)" "$?" 3
+
+# dma-bufs: --export and --heap parse before any device is opened; --heap
+# combined with what only /dev/bigphys offers is a usage error.
+out=$("$U/build/bin/bigphys" alloc --help 2>&1)
+check "bigphys alloc --help names --export and --heap" \
+	bash -c 'grep -q -- "--export" <<<"$1" && grep -q -- "--heap\[=HEAP\]" <<<"$1"' bash "$out"
+for args in "--heap --export" "--heap --uncached" "--heap --write-combine" "--heap --align 1M" \
+	"--heap=" "--export --export=1"; do
+	# shellcheck disable=SC2086
+	err=$("$U/build/bin/bigphys" --device /nonexistent alloc 1M $args 2>&1)
+	check_eq "bigphys alloc 1M $args exits 2" "$?" 2
+done
+err=$("$U/build/bin/bigphys" alloc 1M --heap --align 1M 2>&1)
+check "--heap --align says why" grep -qF -- "--heap takes no --align" <<<"$err"
+"$U/build/bin/bigphys" --device /nonexistent alloc 1M --export --json >/dev/null 2>&1
+check_eq "bigphys alloc 1M --export --json parses (then exits 3 without a device)" "$?" 3
+err=$("$U/build/bin/bigphys" alloc 1M --heap=/nonexistent/heap --hold 1 2>&1)
+check_eq "bigphys alloc --heap=/nonexistent/heap exits 3 at once" "$?" 3
+check "missing heap message names the heap and the reason" \
+	grep -qF "heap /nonexistent/heap: No such file or directory" <<<"$err"
+"$U/build/bin/bigphys" alloc 1M --heap="$tmp" >/dev/null 2>&1
+check_eq "bigphys alloc --heap=DIRECTORY (not a dma-buf heap) exits 3" "$?" 3
 tap_done

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -159,6 +161,59 @@ int bigphys_map_area(struct bigphys *bp, size_t length, void **addr)
 		return neg_errno();
 	*addr = p;
 	return 0;
+}
+
+int bigphys_export(struct bigphys *bp, const struct bigphys_buffer *buf,
+		   unsigned int flags, int *fd)
+{
+	struct bigphys_export_req req;
+
+	if (!bp || !buf || !fd)
+		return -EINVAL;
+	req = (struct bigphys_export_req){ .id = buf->id, .flags = flags, .fd = -1 };
+	if (ioctl(bp->fd, BIGPHYS_IOC_EXPORT, &req))
+		return neg_errno();
+	if (req.fd < 0)
+		return -EIO;	/* a kernel that did not fill it in */
+	*fd = req.fd;
+	return 0;
+}
+
+int bigphys_heap_alloc(const char *heap, uint64_t size, unsigned int fd_flags,
+		       int *fd)
+{
+	struct dma_heap_allocation_data req = {
+		.len = size, .fd_flags = fd_flags, .heap_flags = 0,
+	};
+	int hfd, err = 0;
+
+	if (!fd || !size)
+		return -EINVAL;
+	/* Allocation needs no write access to the heap's device node. */
+	hfd = open(heap ? heap : BIGPHYS_HEAP_DEFAULT_PATH, O_RDONLY | O_CLOEXEC);
+	if (hfd < 0)
+		return neg_errno();
+	if (ioctl(hfd, DMA_HEAP_IOCTL_ALLOC, &req))
+		err = neg_errno();
+	else if ((int)req.fd < 0)
+		err = -EIO;
+	close(hfd);
+	if (!err)
+		*fd = (int)req.fd;
+	return err;
+}
+
+int bigphys_dmabuf_sync(int fd, uint64_t flags)
+{
+	struct dma_buf_sync req = { .flags = flags };
+	int ret;
+
+	if (fd < 0)
+		return -EBADF;
+	do {
+		ret = ioctl(fd, DMA_BUF_IOCTL_SYNC, &req);
+	} while (ret && (errno == EINTR || errno == EAGAIN));
+	return ret ? neg_errno() : 0;
 }
 
 /*

@@ -2,6 +2,8 @@
 /* Host-side unit tests of libbigphys: parsing and errno-style errors. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/dma-buf.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -65,6 +67,7 @@ int main(void)
 	struct bigphys_buffer buf = { 0 };
 	struct bigphys *bp = NULL;
 	char path[64];
+	int dfd = -7;
 	uint64_t v;
 	size_t i;
 	FILE *f;
@@ -98,10 +101,27 @@ int main(void)
 		ok(bigphys_alloc(bp, 4096, 0, 0, &buf) == -ENOTTY, "alloc on a non-device is -ENOTTY%s", "");
 		ok(bigphys_info(bp, NULL) == -EINVAL, "info(NULL) is -EINVAL%s", "");
 		ok(bigphys_alloc(bp, 4096, 0, 0, NULL) == -EINVAL, "alloc(NULL) is -EINVAL%s", "");
+		dfd = -7;
+		buf.id = 1;
+		ok(bigphys_export(bp, &buf, O_CLOEXEC | O_RDWR, &dfd) == -ENOTTY && dfd == -7,
+		   "export on a non-device is -ENOTTY, fd untouched%s", "");
+		ok(bigphys_export(bp, &buf, 0, NULL) == -EINVAL, "export(fd NULL) is -EINVAL%s", "");
+		ok(bigphys_dmabuf_sync(bigphys_fd(bp), DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ) == -ENOTTY,
+		   "dma-buf sync on a non-dma-buf is -ENOTTY%s", "");
+		buf.id = 0;
 		ok(bigphys_fd(bp) >= 0, "fd is valid%s", "");
 		bigphys_close(bp);
 	}
+	ok(bigphys_heap_alloc(path, 4096, O_RDWR | O_CLOEXEC, &dfd) == -ENOTTY && dfd == -7,
+	   "heap alloc from a regular file is -ENOTTY, fd untouched%s", "");
 	unlink(path);
+	ok(bigphys_heap_alloc("/nonexistent/heap", 4096, O_RDWR | O_CLOEXEC, &dfd) == -ENOENT,
+	   "heap alloc from a missing heap is -ENOENT%s", "");
+	ok(bigphys_heap_alloc(NULL, 0, O_RDWR, &dfd) == -EINVAL, "heap alloc of 0 bytes is -EINVAL%s", "");
+	ok(bigphys_heap_alloc(NULL, 4096, O_RDWR, NULL) == -EINVAL,
+	   "heap alloc without a result pointer is -EINVAL%s", "");
+	ok(bigphys_export(NULL, &buf, 0, &dfd) == -EINVAL, "export(NULL) is -EINVAL%s", "");
+	ok(bigphys_dmabuf_sync(-1, DMA_BUF_SYNC_START) == -EBADF, "dma-buf sync(-1) is -EBADF%s", "");
 	ok(bigphys_unmap(&buf) == 0, "unmap of an unmapped buffer is a no-op%s", "");
 	ok(bigphys_map(NULL, &buf) == -EINVAL, "map(NULL) is -EINVAL%s", "");
 	ok(bigphys_free(NULL, &buf) == -EINVAL, "free(NULL) is -EINVAL%s", "");

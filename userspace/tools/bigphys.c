@@ -2,11 +2,13 @@
 /* bigphys: inspect and exercise /dev/bigphys from the command line. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,8 +32,13 @@ static void usage(FILE *f)
 "Commands:\n"
 "  info [--json]                     size and use of the area\n"
 "  alloc SIZE [--align A] [--hold S] [--uncached|--write-combine]\n"
+"             [--export] [--json]\n"
 "                                    allocate SIZE (e.g. 4M), print it, keep\n"
-"                                    it S seconds (default 0), free it\n"
+"                                    it S seconds (default 0), free it;\n"
+"                                    --export: also as a dma-buf\n"
+"  alloc SIZE --heap[=HEAP] [--hold S] [--json]\n"
+"                                    allocate a dma-buf from the dma-buf heap\n"
+"                                    HEAP (default " BIGPHYS_HEAP_DEFAULT_PATH ")\n"
 "  selftest [--size SIZE] [--rounds N]\n"
 "                                    allocate, fill with a pattern, verify,\n"
 "                                    free; report MB/s\n"
@@ -39,7 +46,7 @@ static void usage(FILE *f)
 "\n"
 "Sizes take K, M, G suffixes (powers of 1024). Every command takes --help.\n"
 "Exit status: 0 success, 1 operation failed, 2 usage error,\n"
-"3 device not available.\n");
+"3 device (or heap) not available.\n");
 }
 
 static int fail_errno(const char *what, int err)
@@ -140,6 +147,55 @@ static int cmd_info(int argc, char **argv)
 	return EXIT_OK;
 }
 
+#define ALLOC_USAGE \
+	"usage: bigphys alloc SIZE [--align A] [--hold SECONDS] [--uncached|--write-combine]\n" \
+	"                          [--export] [--json]\n" \
+	"       bigphys alloc SIZE --heap[=HEAP] [--hold SECONDS] [--json]\n" \
+	"--export also exports the buffer as a dma-buf (BIGPHYS_IOC_EXPORT); --heap\n" \
+	"allocates a dma-buf from the dma-buf heap HEAP instead of /dev/bigphys\n" \
+	"(default " BIGPHYS_HEAP_DEFAULT_PATH "). --hold keeps the buffer, and the\n" \
+	"dma-buf, for SECONDS before freeing them.\n"
+
+/* The dma-buf's inode number (one per dma-buf: exports of one buffer share it). */
+static unsigned long long dmabuf_inode(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? 0 : (unsigned long long)st.st_ino;
+}
+
+/* bigphys alloc SIZE --heap[=HEAP]: a dma-buf from a dma-buf heap. */
+static int alloc_heap(const char *heap, uint64_t size, unsigned long hold, int json)
+{
+	unsigned long long ino;
+	off_t len;
+	int err, fd;
+
+	err = bigphys_heap_alloc(heap, size, O_RDWR | O_CLOEXEC, &fd);
+	if (err == -ENOENT || err == -ENODEV || err == -ENXIO || err == -EACCES ||
+	    err == -EPERM || err == -ENOTTY) {
+		/* open() failed, or it is no dma-buf heap: "not available" */
+		fprintf(stderr, "bigphys: cannot allocate from heap %s: %s\n", heap,
+			strerror(-err));
+		return EXIT_NODEV;
+	}
+	if (err)
+		return fail_errno("heap alloc", err);
+	len = lseek(fd, 0, SEEK_END);
+	ino = dmabuf_inode(fd);
+	if (json)
+		printf("{\"heap\": \"%s\", \"size\": %lld, \"dmabuf_fd\": %d, \"dmabuf_inode\": %llu}\n",
+		       heap, (long long)len, fd, ino);
+	else
+		printf("heap %s size %lld dma-buf fd %d (inode %llu)\n", heap,
+		       (long long)len, fd, ino);
+	fflush(stdout);
+	if (hold)
+		sleep(hold);
+	close(fd);
+	return EXIT_OK;
+}
+
 static int cmd_alloc(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -147,21 +203,26 @@ static int cmd_alloc(int argc, char **argv)
 		{ "hold", required_argument, NULL, 't' },
 		{ "uncached", no_argument, NULL, 'u' },
 		{ "write-combine", no_argument, NULL, 'w' },
+		{ "export", no_argument, NULL, 'e' },
+		{ "heap", optional_argument, NULL, 'H' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct bigphys_buffer buf;
 	struct bigphys *bp;
+	const char *heap = NULL;
 	uint64_t size, align = 0;
 	unsigned long hold = 0;
 	uint32_t flags = 0;
-	int c, rc, err;
+	int c, rc, err, export = 0, json = 0, have_align = 0, dfd = -1;
 
-	while ((c = getopt_long(argc, argv, "a:t:uwh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:t:uwejh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if ((rc = parse_size_arg("alignment", optarg, &align)))
 				return rc;
+			have_align = 1;
 			break;
 		case 't':
 			if ((rc = parse_uint_arg("hold time", optarg, &hold)))
@@ -169,8 +230,17 @@ static int cmd_alloc(int argc, char **argv)
 			break;
 		case 'u': flags |= BIGPHYS_ALLOC_UNCACHED; break;
 		case 'w': flags |= BIGPHYS_ALLOC_WRITECOMBINE; break;
+		case 'e': export = 1; break;
+		case 'j': json = 1; break;
+		case 'H':
+			heap = optarg ? optarg : BIGPHYS_HEAP_DEFAULT_PATH;
+			if (!*heap) {
+				fprintf(stderr, "bigphys alloc: empty --heap path\n");
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
-			printf("usage: bigphys alloc SIZE [--align A] [--hold SECONDS] [--uncached|--write-combine]\n");
+			printf(ALLOC_USAGE);
 			return EXIT_OK;
 		default: return EXIT_USAGE;
 		}
@@ -185,6 +255,13 @@ static int cmd_alloc(int argc, char **argv)
 		fprintf(stderr, "bigphys alloc: --uncached and --write-combine exclude each other\n");
 		return EXIT_USAGE;
 	}
+	if (heap && (export || flags || have_align)) {
+		fprintf(stderr, "bigphys alloc: --heap takes no %s (heap buffers are cached, page-aligned dma-bufs)\n",
+			export ? "--export" : flags ? "cache mode" : "--align");
+		return EXIT_USAGE;
+	}
+	if (heap)
+		return alloc_heap(heap, size, hold, json);
 	rc = open_dev(&bp, 0);
 	if (rc)
 		return rc;
@@ -193,12 +270,36 @@ static int cmd_alloc(int argc, char **argv)
 		bigphys_close(bp);
 		return fail_errno("alloc", err);
 	}
-	printf("id %u size %" PRIu64 " offset %#" PRIx64 " phys %#" PRIx64 "\n",
-	       buf.id, buf.size, buf.offset, buf.phys);
+	if (export) {
+		err = bigphys_export(bp, &buf, O_RDWR | O_CLOEXEC, &dfd);
+		if (err) {
+			bigphys_free(bp, &buf);
+			bigphys_close(bp);
+			return fail_errno("export", err);
+		}
+	}
+	if (json) {
+		printf("{\"id\": %u, \"size\": %" PRIu64 ", \"offset\": %" PRIu64
+		       ", \"phys\": %" PRIu64 ", \"flags\": %u",
+		       buf.id, buf.size, buf.offset, buf.phys, buf.flags);
+		if (export)
+			printf(", \"dmabuf_fd\": %d, \"dmabuf_inode\": %llu", dfd,
+			       dmabuf_inode(dfd));
+		printf("}\n");
+	} else {
+		printf("id %u size %" PRIu64 " offset %#" PRIx64 " phys %#" PRIx64 "\n",
+		       buf.id, buf.size, buf.offset, buf.phys);
+		if (export)
+			printf("exported as dma-buf fd %d (inode %llu)\n", dfd,
+			       dmabuf_inode(dfd));
+	}
 	fflush(stdout);
 	if (hold)
 		sleep(hold);
+	/* The id and the dma-buf each hold the memory: it goes with the last. */
 	err = bigphys_free(bp, &buf);
+	if (dfd >= 0)
+		close(dfd);
 	bigphys_close(bp);
 	return err ? fail_errno("free", err) : EXIT_OK;
 }

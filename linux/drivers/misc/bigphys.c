@@ -68,9 +68,13 @@ static struct dma_buf *bigphys_buf_get(struct bigphys_file *bf,
 static int bigphys_open(struct inode *inode, struct file *file)
 {
 	struct bigphys_file *bf;
+	int ret;
 
 	if ((file->f_flags & O_SYNC) && !bigphys_cache_supported())
 		return -EOPNOTSUPP;
+	ret = bigphys_area_open(file);
+	if (ret)
+		return ret;
 	bf = kzalloc(sizeof(*bf), GFP_KERNEL);
 	if (!bf)
 		return -ENOMEM;
@@ -78,7 +82,6 @@ static int bigphys_open(struct inode *inode, struct file *file)
 	xa_init_flags(&bf->bufs, XA_FLAGS_ALLOC1);
 	bf->uncached = file->f_flags & O_SYNC;
 	file->private_data = bf;
-	bigphys_area_open(file);
 	return 0;
 }
 
@@ -270,12 +273,14 @@ static long bigphys_ioc_sync(struct bigphys_file *bf, void __user *arg)
 }
 
 /*
- * EXPORT gives a new descriptor of the buffer's dma-buf. The descriptor
+ * EXPORT gives a new descriptor of the buffer's dma-buf. The dma-buf is
+ * read-write, so only a file open for writing may export. The descriptor
  * is installed only after the reply is out, so that a failed copy leaves
  * nothing behind in the caller's file table.
  */
-static long bigphys_ioc_export(struct bigphys_file *bf, void __user *arg)
+static long bigphys_ioc_export(struct file *file, void __user *arg)
 {
+	struct bigphys_file *bf = file->private_data;
 	struct bigphys_export_req req;
 	struct dma_buf *dmabuf;
 	int fd;
@@ -284,6 +289,8 @@ static long bigphys_ioc_export(struct bigphys_file *bf, void __user *arg)
 		return -EFAULT;
 	if (req.reserved || req.flags & ~(O_CLOEXEC | O_RDWR))
 		return -EINVAL;
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
 
 	dmabuf = bigphys_buf_get(bf, req.id);
 	if (!dmabuf)
@@ -319,7 +326,7 @@ static long bigphys_ioctl(struct file *file, unsigned int cmd,
 	case BIGPHYS_IOC_SYNC:
 		return bigphys_ioc_sync(bf, uarg);
 	case BIGPHYS_IOC_EXPORT:
-		return bigphys_ioc_export(bf, uarg);
+		return bigphys_ioc_export(file, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -363,7 +370,8 @@ static int bigphys_mmap_buf(struct bigphys_file *bf, struct vm_area_struct *vma)
 
 static int bigphys_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	if (!(vma->vm_flags & VM_SHARED))
+	/* MAP_SHARED only, read-only or not. */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (vma->vm_pgoff)
 		return bigphys_mmap_buf(file->private_data, vma);

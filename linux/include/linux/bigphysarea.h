@@ -108,13 +108,13 @@ struct dma_buf *bigphys_dmabuf_alloc(size_t size, size_t align,
 				     enum bigphys_cache cache, int flags,
 				     const char *owner);
 const struct bigphys_buf *bigphys_dmabuf_buf(struct dma_buf *dmabuf);
-enum bigphys_cache bigphys_dmabuf_cache(struct dma_buf *dmabuf);
+int bigphys_dmabuf_cache(struct dma_buf *dmabuf);
 int bigphys_dmabuf_sync(struct dma_buf *dmabuf, size_t offset, size_t len,
 			enum dma_data_direction dir);
 bool bigphys_cache_supported(void);
 
 /* Whole-area mappings, for /dev/bigphys */
-void bigphys_area_open(struct file *file);
+int bigphys_area_open(struct file *file);
 int bigphys_area_mmap(struct vm_area_struct *vma);
 
 #else /* !CONFIG_BIGPHYS_AREA */
@@ -154,6 +154,22 @@ static inline struct dma_buf *bigphys_dmabuf_alloc(size_t size, size_t align,
 static inline const struct bigphys_buf *bigphys_dmabuf_buf(struct dma_buf *dmabuf)
 {
 	return NULL;
+}
+
+static inline int bigphys_dmabuf_cache(struct dma_buf *dmabuf)
+{
+	return -EINVAL;
+}
+
+static inline int bigphys_dmabuf_sync(struct dma_buf *dmabuf, size_t offset,
+				      size_t len, enum dma_data_direction dir)
+{
+	return -EINVAL;
+}
+
+static inline bool bigphys_cache_supported(void)
+{
+	return false;
 }
 
 #endif /* CONFIG_BIGPHYS_AREA */

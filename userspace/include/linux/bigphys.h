@@ -140,8 +140,9 @@ struct bigphys_sync_req {
  * struct bigphys_export_req - BIGPHYS_IOC_EXPORT: a buffer as a dma-buf
  * @id: in: the buffer's id
  * @flags: in: O_CLOEXEC and/or O_RDWR (from <fcntl.h>), as for
- *	DMA_HEAP_IOCTL_ALLOC's fd_flags; the dma-buf is always read-write,
- *	O_RDWR is accepted so that callers can say so
+ *	DMA_HEAP_IOCTL_ALLOC's fd_flags. The dma-buf is read-write whether
+ *	O_RDWR is given or not (like a buffer's own mapping), so the file
+ *	must be open for writing (EBADF otherwise)
  * @fd: out: a new dma-buf file descriptor for the buffer
  * @reserved: must be zero
  *
