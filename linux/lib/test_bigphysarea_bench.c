@@ -45,7 +45,7 @@
 #include "../mm/bigphysarea_pool.h"
 
 static DEFINE_MUTEX(bench_lock);	/* one command at a time; guards below */
-static char bench_result[256];
+static char bench_result[384];
 static LIST_HEAD(bench_frag_list);
 static unsigned long bench_frag_pages;
 static struct page **bench_pins;
@@ -82,7 +82,18 @@ static void bench_report(struct bench_run *r)
 		 div_u64(sum, r->ok));
 }
 
-/* One contiguous allocation (and zeroing) and its free; returns its time. */
+/*
+ * Let the background check of freed memory finish (untimed): the next
+ * allocation finds the memory free, as it would a moment later.
+ */
+static void bench_settle(void)
+{
+	struct bigphys_pool *pool = bigphys_boot_pool();
+
+	if (pool)
+		bigphys_pool_settle(pool);
+}
+
 /* Wait up to @ms for the scrubber to have zeroed all free memory. */
 static long bench_scrub_wait(unsigned int ms)
 {
@@ -99,6 +110,7 @@ static long bench_scrub_wait(unsigned int ms)
 	return div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
 }
 
+/* One contiguous allocation (and zeroing) and its free; returns its time. */
 static int bench_contig_one(const char *method, size_t size, bool zero, u64 *ns)
 {
 	unsigned long nr = size >> PAGE_SHIFT;
@@ -113,6 +125,7 @@ static int bench_contig_one(const char *method, size_t size, bool zero, u64 *ns)
 		*ns = ktime_get_ns() - t0;
 		if (!ret)
 			bigphys_free(&buf);
+		bench_settle();
 		return ret;
 	}
 	if (!strcmp(method, "cma")) {
@@ -244,56 +257,72 @@ static int bench_frag(unsigned long mb)
 }
 
 /*
- * bigphys alloc-only and free latency, timed apart. @noref: without the
- * page reference scan of the free path (held pages), the allocator alone.
+ * bigphys alloc-only and free latency, timed apart, with the background
+ * check of the previous free finished (untimed). @noref: the pool without
+ * page reference tracking (held pages), the allocator alone. Also the
+ * latency of an allocation right after the free of the same size, which
+ * checks the just-freed memory itself ("refill").
  */
 static int bench_lat(size_t size, unsigned int iters, bool noref)
 {
 	struct bigphys_pool *pool = bigphys_boot_pool();
 	bool track = pool && pool->track_refs;
-	u64 *fns, *ans, asum = 0, fsum = 0;
+	u64 *fns, *ans, *rns;
 	struct bigphys_buf buf;
 	unsigned int i, ok = 0, fail = 0;
 
 	ans = kvcalloc(iters, sizeof(u64), GFP_KERNEL);
 	fns = kvcalloc(iters, sizeof(u64), GFP_KERNEL);
-	if (!ans || !fns) {
+	rns = kvcalloc(iters, sizeof(u64), GFP_KERNEL);
+	if (!ans || !fns || !rns) {
 		kvfree(ans);
 		kvfree(fns);
+		kvfree(rns);
 		return -ENOMEM;
 	}
-	if (noref && pool)
+	if (noref && pool) {
+		bench_settle();
 		pool->track_refs = false;
+	}
 	for (i = 0; i < iters; i++) {
-		u64 t0 = ktime_get_ns(), t1;
+		u64 t0, t1, t2;
 
+		bench_settle();
+		t0 = ktime_get_ns();
 		if (bigphys_alloc(size, 0, GFP_KERNEL, "bench", &buf)) {
 			fail++;
 			continue;
 		}
 		t1 = ktime_get_ns();
 		bigphys_free(&buf);
-		fns[ok] = ktime_get_ns() - t1;
-		ans[ok++] = t1 - t0;
+		t2 = ktime_get_ns();
+		fns[ok] = t2 - t1;
+		ans[ok] = t1 - t0;
+		if (bigphys_alloc(size, 0, GFP_KERNEL, "bench", &buf)) {
+			fail++;
+			continue;
+		}
+		rns[ok++] = ktime_get_ns() - t2;
+		bigphys_free(&buf);
 		cond_resched();
 	}
+	bench_settle();
 	if (pool)
 		pool->track_refs = track;
 	if (ok) {
 		sort(ans, ok, sizeof(u64), cmp_u64, NULL);
 		sort(fns, ok, sizeof(u64), cmp_u64, NULL);
-		for (i = 0; i < ok; i++) {
-			asum += ans[i];
-			fsum += fns[i];
-		}
+		sort(rns, ok, sizeof(u64), cmp_u64, NULL);
 	}
 	snprintf(bench_result, sizeof(bench_result),
-		 "ok %u fail %u alloc_p50 %llu alloc_p99 %llu alloc_max %llu free_p50 %llu free_p99 %llu free_max %llu\n",
+		 "ok %u fail %u alloc_p50 %llu alloc_p99 %llu alloc_max %llu free_p50 %llu free_p99 %llu free_max %llu refill_p50 %llu refill_max %llu\n",
 		 ok, fail, ok ? ans[ok / 2] : 0, ok ? ans[ok * 99 / 100] : 0,
 		 ok ? ans[ok - 1] : 0, ok ? fns[ok / 2] : 0,
-		 ok ? fns[ok * 99 / 100] : 0, ok ? fns[ok - 1] : 0);
+		 ok ? fns[ok * 99 / 100] : 0, ok ? fns[ok - 1] : 0,
+		 ok ? rns[ok / 2] : 0, ok ? rns[ok - 1] : 0);
 	kvfree(ans);
 	kvfree(fns);
+	kvfree(rns);
 	return 0;
 }
 

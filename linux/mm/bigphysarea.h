@@ -26,4 +26,8 @@ int bigphys_parse_param(const char *arg, struct bigphys_param *p,
 
 bool bigphys_reserved(phys_addr_t *base, size_t *size);
 
+/* Writers of the area's free memory (whole-area mappings), bigphysarea_api.c */
+void bigphys_area_writer_get(void);
+void bigphys_area_writer_put(void);
+
 #endif /* __MM_BIGPHYSAREA_H__ */

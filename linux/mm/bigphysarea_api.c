@@ -23,14 +23,13 @@ static phys_addr_t bigphys_base __ro_after_init;
 static size_t bigphys_size __ro_after_init;
 
 /*
- * bigphysarea.scrub=1 on the command line, or 1 written to
- * /sys/module/bigphysarea/parameters/scrub, turns background scrubbing
- * of freed memory on: zeroed allocations from scrubbed memory then need
- * no memset(). Off by default: a whole-area mapping of /dev/bigphys
- * (CAP_SYS_RAWIO) can write into free memory, which would make memory
- * known to be zero no longer so, and nothing tells the allocator yet.
+ * Background scrubbing of freed memory, on by default: zeroed allocations
+ * from scrubbed memory need no memset(). bigphysarea.scrub=0 on the
+ * command line, or 0 written to /sys/module/bigphysarea/parameters/scrub,
+ * turns it off (no background CPU time and memory bandwidth; zeroed
+ * allocations pay for their memset() again).
  */
-static bool bigphys_scrub;
+static bool bigphys_scrub = true;
 
 static int bigphys_scrub_set(const char *val, const struct kernel_param *kp)
 {
@@ -49,7 +48,7 @@ static const struct kernel_param_ops bigphys_scrub_ops = {
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "bigphysarea."
 module_param_cb(scrub, &bigphys_scrub_ops, &bigphys_scrub, 0644);
-MODULE_PARM_DESC(scrub, "zero freed memory in the background (default: off)");
+MODULE_PARM_DESC(scrub, "zero freed memory in the background (default: on)");
 
 /**
  * bigphysarea_alloc_pages() - allocate pages from the area (classic interface)
@@ -260,6 +259,32 @@ bool bigphys_contains(phys_addr_t phys, size_t size)
 	       size <= bigphys_size && phys - bigphys_base <= bigphys_size - size;
 }
 EXPORT_SYMBOL_GPL(bigphys_contains);
+
+/**
+ * bigphys_area_writer_get() - the area's free memory may be written directly
+ *
+ * For a writable mapping of the whole area: until the matching
+ * bigphys_area_writer_put(), the allocator knows no free memory to be
+ * zero, and forgets what it knew before. Each call needs its put.
+ *
+ * Context: any context.
+ */
+void bigphys_area_writer_get(void)
+{
+	if (bigphys_ready)
+		bigphys_pool_writer_get(&bigphys_pool);
+}
+
+/**
+ * bigphys_area_writer_put() - a writer of bigphys_area_writer_get() is gone
+ *
+ * Context: any context.
+ */
+void bigphys_area_writer_put(void)
+{
+	if (bigphys_ready)
+		bigphys_pool_writer_put(&bigphys_pool);
+}
 
 /* The pool over the boot area for debugfs, or NULL if there is none. */
 struct bigphys_pool *bigphys_boot_pool(void)

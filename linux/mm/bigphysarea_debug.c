@@ -27,8 +27,11 @@ static void *bigphys_dbg_start(struct seq_file *m, loff_t *pos)
 {
 	struct bigphys_dbg_iter *it = m->private;
 
-	if (!*pos)
+	if (!*pos) {
+		/* Freed memory shows up free or held, not still allocated. */
+		bigphys_pool_settle(it->pool);
 		it->cursor = 0;
+	}
 	return bigphys_dbg_fetch(it);
 }
 
@@ -93,7 +96,10 @@ DEFINE_DEBUGFS_ATTRIBUTE(bigphys_bad_frees_fops, bigphys_bad_frees_get, NULL,
 
 /*
  * Background scrubbing: whether it is on, free memory not known to be
- * zero, memory being zeroed right now, and how much was zeroed so far.
+ * zero, memory being zeroed right now, how much was zeroed so far, the
+ * writable whole-area mappings (nothing is known to be zero while there
+ * is one), and freed memory whose pages are not checked for references
+ * yet.
  */
 static int bigphys_scrub_show(struct seq_file *m, void *v)
 {
@@ -104,6 +110,8 @@ static int bigphys_scrub_show(struct seq_file *m, void *v)
 		   READ_ONCE(pool->dirty_pages) << (PAGE_SHIFT - 10),
 		   READ_ONCE(pool->scrub_busy) << (PAGE_SHIFT - 10),
 		   READ_ONCE(pool->scrubbed_pages) << (PAGE_SHIFT - 10));
+	seq_printf(m, "writers %lu\npending_kB %zu\n", READ_ONCE(pool->writers),
+		   READ_ONCE(pool->pending_bytes) >> 10);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(bigphys_scrub);

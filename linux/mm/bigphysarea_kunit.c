@@ -374,6 +374,68 @@ static void bigphys_scrub_test(struct kunit *test)
 	bigphys_pool_free(pool, p, NULL);
 }
 
+/*
+ * A writer that can reach free memory (a writable whole-area mapping)
+ * makes the pool forget what it knew to be zero and stops the scrubber
+ * until it is gone: memory written meanwhile is never handed out as
+ * zeroed, during or after.
+ */
+static void bigphys_writer_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	unsigned char *p, *q;
+
+	p = bigphys_pool_alloc(pool, TEST_SIZE / 2, 0, GFP_KERNEL, "keep");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	while (bigphys_pool_scrub_step(pool))
+		;
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, 0);
+	bigphys_pool_free(pool, p, NULL);
+	/* Half known zero (scrubbed), half dirty: two known-zero parts. */
+	q = bigphys_pool_alloc(pool, PAGE_SIZE, 0, GFP_KERNEL, "split");
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	p = bigphys_pool_alloc(pool, PAGE_SIZE, 0, GFP_KERNEL, "gap");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	bigphys_pool_free(pool, q, NULL);
+	while (bigphys_pool_scrub_step(pool))
+		;
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, 0);
+
+	bigphys_pool_writer_get(pool);
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, TEST_PAGES - 1);
+	KUNIT_EXPECT_FALSE(test, bigphys_pool_scrub_step(pool));
+	/* The writer writes into free memory. */
+	memset((void *)pool->vbase, 0xa5, PAGE_SIZE);
+	memset((void *)pool->vbase + 2 * PAGE_SIZE, 0xa5, TEST_SIZE - 2 * PAGE_SIZE);
+	q = bigphys_pool_alloc(pool, TEST_SIZE / 2, 0, GFP_KERNEL | __GFP_ZERO, "z");
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_NULL(test, memchr_inv(q, 0, TEST_SIZE / 2));
+	bigphys_pool_free(pool, q, NULL);
+	/* A second writer (a split mapping) needs its own put. */
+	bigphys_pool_writer_get(pool);
+	bigphys_pool_writer_put(pool);
+	KUNIT_EXPECT_FALSE(test, bigphys_pool_scrub_step(pool));
+	memset((void *)pool->vbase + 2 * PAGE_SIZE, 0x5a, TEST_SIZE - 2 * PAGE_SIZE);
+	bigphys_pool_writer_put(pool);
+	KUNIT_EXPECT_EQ(test, pool->writers, 0);
+
+	/* Gone: nothing it wrote counts as zero, and scrubbing resumes. */
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, TEST_PAGES - 1);
+	q = bigphys_pool_alloc(pool, TEST_SIZE - 2 * PAGE_SIZE, 0,
+			       GFP_KERNEL | __GFP_ZERO, "z");
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_NULL(test, memchr_inv(q, 0, TEST_SIZE - 2 * PAGE_SIZE));
+	memset(q, 0x77, TEST_SIZE - 2 * PAGE_SIZE);
+	bigphys_pool_free(pool, q, NULL);
+	KUNIT_EXPECT_TRUE(test, bigphys_pool_scrub_step(pool));
+	while (bigphys_pool_scrub_step(pool))
+		;
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv((void *)pool->vbase + 2 * PAGE_SIZE, 0,
+					   TEST_SIZE - 2 * PAGE_SIZE));
+	bigphys_pool_free(pool, p, NULL);
+}
+
 /* The thread scrubs by itself once turned on, and stops with the pool. */
 static void bigphys_scrub_thread_test(struct kunit *test)
 {
@@ -793,6 +855,69 @@ static void bigphys_held_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, b, NULL), 0);
 }
 
+/*
+ * Freeing is O(log n): the page reference check of tracked pools happens
+ * later. Until then the memory is pending, still counted as used, and an
+ * allocation that needs it checks it itself instead of failing, in any
+ * context; one whose pages are referenced ends up held.
+ */
+static void bigphys_pending_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	struct bigphys_stats st;
+	struct page *page;
+	char *a, *b;
+
+	pool->track_refs = true;
+	/* Keep the background check out of the way. */
+	disable_work_sync(&pool->verify_work);
+
+	a = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL, "a");
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), 0);
+	KUNIT_EXPECT_EQ(test, pool->nr_pending, 1);
+	KUNIT_EXPECT_EQ(test, pool->pending_bytes, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, pool->used, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pool->bad_frees, 1);
+
+	/* An atomic allocation checks pending memory too. */
+	b = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_ATOMIC, "b");
+	KUNIT_ASSERT_PTR_EQ(test, b, a);
+	KUNIT_EXPECT_EQ(test, pool->nr_pending, 0);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, b, NULL), 0);
+
+	/* Statistics show it free, not pending. */
+	bigphys_pool_stats(pool, &st);
+	KUNIT_EXPECT_EQ(test, st.free, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, pool->nr_pending, 0);
+
+	/* A reference found by the failing allocation: held, not reused. */
+	a = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL, "pinned");
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	page = virt_to_page(a + TEST_SIZE - PAGE_SIZE);
+	get_page(page);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), 0);
+	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, PAGE_SIZE, 0,
+						   GFP_KERNEL, "next"));
+	KUNIT_EXPECT_EQ(test, pool->nr_pending, 0);
+	KUNIT_EXPECT_EQ(test, pool->nr_held, 1);
+	KUNIT_EXPECT_EQ(test, pool->held_bytes, TEST_SIZE);
+	put_page(page);
+	bigphys_pool_reclaim(pool);
+	KUNIT_EXPECT_EQ(test, pool->nr_held, 0);
+	expect_stats(test, pool, TEST_SIZE, 0, 1, TEST_SIZE);
+
+	/* The background check does it by itself. */
+	enable_work(&pool->verify_work);
+	a = bigphys_pool_alloc(pool, 2 * PAGE_SIZE, 0, GFP_KERNEL, "bg");
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), 0);
+	flush_work(&pool->verify_work);
+	KUNIT_EXPECT_EQ(test, pool->nr_pending, 0);
+	KUNIT_EXPECT_EQ(test, pool->used, 0);
+}
+
 /* The background scan returns held memory without anyone asking. */
 static void bigphys_held_background_test(struct kunit *test)
 {
@@ -838,7 +963,9 @@ static struct kunit_case bigphys_pool_test_cases[] = {
 	KUNIT_CASE(bigphys_bad_free_test),
 	KUNIT_CASE(bigphys_held_test),
 	KUNIT_CASE(bigphys_held_background_test),
+	KUNIT_CASE(bigphys_pending_test),
 	KUNIT_CASE(bigphys_scrub_test),
+	KUNIT_CASE(bigphys_writer_test),
 	KUNIT_CASE(bigphys_scrub_thread_test),
 	KUNIT_CASE(bigphys_search_batch_test),
 	KUNIT_CASE(bigphys_model_test),

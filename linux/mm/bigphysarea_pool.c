@@ -70,22 +70,27 @@ static inline unsigned long ext_dirty(const struct bigphys_extent *e)
 	return e->pages - (e->zhi - e->zlo);
 }
 
-static bool ext_compute(struct bigphys_extent *e, bool exit)
+static void ext_aug_join(struct bigphys_extent_aug *aug, struct rb_node *child)
 {
-	struct bigphys_extent_aug aug = { e->pages, ext_dirty(e) };
 	struct bigphys_extent *c;
 
-	if (e->rb.rb_left) {
-		c = ext_of(e->rb.rb_left);
-		aug.max = max(aug.max, c->aug.max);
-		aug.dirty = max(aug.dirty, c->aug.dirty);
-	}
-	if (e->rb.rb_right) {
-		c = ext_of(e->rb.rb_right);
-		aug.max = max(aug.max, c->aug.max);
-		aug.dirty = max(aug.dirty, c->aug.dirty);
-	}
-	if (exit && e->aug.max == aug.max && e->aug.dirty == aug.dirty)
+	if (!child)
+		return;
+	c = ext_of(child);
+	aug->max = max(aug->max, c->aug.max);
+	aug->dirty = max(aug->dirty, c->aug.dirty);
+	aug->zero = max(aug->zero, c->aug.zero);
+}
+
+static bool ext_compute(struct bigphys_extent *e, bool exit)
+{
+	struct bigphys_extent_aug aug = {
+		e->pages, ext_dirty(e), e->zhi - e->zlo
+	};
+
+	ext_aug_join(&aug, e->rb.rb_left);
+	ext_aug_join(&aug, e->rb.rb_right);
+	if (exit && !memcmp(&e->aug, &aug, sizeof(aug)))
 		return true;
 	e->aug = aug;
 	return false;
@@ -94,29 +99,52 @@ static bool ext_compute(struct bigphys_extent *e, bool exit)
 RB_DECLARE_CALLBACKS(static, bigphys_ext_cb, struct bigphys_extent, rb, aug,
 		     ext_compute);
 
-/* A search looks for extents of at least N pages, or N dirty pages. */
-static inline unsigned long ext_val(const struct bigphys_extent *e, bool dirty)
+/* A search looks for extents of at least N pages, N dirty or N known-zero. */
+enum ext_key {
+	EXT_FREE,
+	EXT_DIRTY,
+	EXT_ZERO,
+};
+
+static inline unsigned long ext_val(const struct bigphys_extent *e,
+				    enum ext_key key)
 {
-	return dirty ? ext_dirty(e) : e->pages;
+	switch (key) {
+	case EXT_DIRTY:
+		return ext_dirty(e);
+	case EXT_ZERO:
+		return e->zhi - e->zlo;
+	default:
+		return e->pages;
+	}
 }
 
-static inline unsigned long ext_sub(struct rb_node *node, bool dirty)
+static inline unsigned long ext_sub(struct rb_node *node, enum ext_key key)
 {
-	return dirty ? ext_of(node)->aug.dirty : ext_of(node)->aug.max;
+	const struct bigphys_extent_aug *aug = &ext_of(node)->aug;
+
+	switch (key) {
+	case EXT_DIRTY:
+		return aug->dirty;
+	case EXT_ZERO:
+		return aug->zero;
+	default:
+		return aug->max;
+	}
 }
 
 /* The first extent of @node's subtree that matches, or NULL. */
 static struct bigphys_extent *ext_leftmost(struct rb_node *node,
-					   unsigned long n, bool dirty)
+					   unsigned long n, enum ext_key key)
 {
-	if (!node || ext_sub(node, dirty) < n)
+	if (!node || ext_sub(node, key) < n)
 		return NULL;
 	for (;;) {
-		if (node->rb_left && ext_sub(node->rb_left, dirty) >= n) {
+		if (node->rb_left && ext_sub(node->rb_left, key) >= n) {
 			node = node->rb_left;
 			continue;
 		}
-		if (ext_val(ext_of(node), dirty) >= n)
+		if (ext_val(ext_of(node), key) >= n)
 			return ext_of(node);
 		node = node->rb_right;
 	}
@@ -124,19 +152,19 @@ static struct bigphys_extent *ext_leftmost(struct rb_node *node,
 
 /* The first extent after @e that matches, or NULL: O(log n). */
 static struct bigphys_extent *ext_next(struct bigphys_extent *e,
-				       unsigned long n, bool dirty)
+				       unsigned long n, enum ext_key key)
 {
 	struct rb_node *node = &e->rb, *parent;
 	struct bigphys_extent *found;
 
-	found = ext_leftmost(node->rb_right, n, dirty);
+	found = ext_leftmost(node->rb_right, n, key);
 	if (found)
 		return found;
 	while ((parent = rb_parent(node))) {
 		if (node == parent->rb_left) {
-			if (ext_val(ext_of(parent), dirty) >= n)
+			if (ext_val(ext_of(parent), key) >= n)
 				return ext_of(parent);
-			found = ext_leftmost(parent->rb_right, n, dirty);
+			found = ext_leftmost(parent->rb_right, n, key);
 			if (found)
 				return found;
 		}
@@ -166,16 +194,16 @@ static struct bigphys_extent *ext_lower(struct bigphys_pool *pool,
 /* The first extent at or after page @start that matches, or NULL. */
 static struct bigphys_extent *ext_from(struct bigphys_pool *pool,
 				       unsigned long start, unsigned long n,
-				       bool dirty)
+				       enum ext_key key)
 {
 	struct bigphys_extent *e;
 
 	if (!start)
-		return ext_leftmost(pool->free.rb_node, n, dirty);
+		return ext_leftmost(pool->free.rb_node, n, key);
 	e = ext_lower(pool, start);
-	if (!e || ext_val(e, dirty) >= n)
+	if (!e || ext_val(e, key) >= n)
 		return e;
-	return ext_next(e, n, dirty);
+	return ext_next(e, n, key);
 }
 
 /* Limit a known-zero range [*lo, *hi) to [s, e); empty is s, s. */
@@ -246,6 +274,7 @@ static void ext_insert(struct bigphys_pool *pool, struct bigphys_extent *new)
 	}
 	new->aug.max = new->pages;
 	new->aug.dirty = ext_dirty(new);
+	new->aug.zero = new->zhi - new->zlo;
 	rb_link_node(&new->rb, parent, link);
 	bigphys_ext_cb_propagate(parent, NULL);
 	rb_insert_augmented(&new->rb, &pool->free, &bigphys_ext_cb);
@@ -340,6 +369,7 @@ static inline unsigned long bigphys_align_up(struct bigphys_pool *pool,
 #define BIGPHYS_RECLAIM_MAX	HZ
 
 static void bigphys_reclaim_work(struct work_struct *work);
+static void bigphys_verify_work(struct work_struct *work);
 
 /**
  * bigphys_pool_init() - set up an allocator over a contiguous range
@@ -365,6 +395,9 @@ int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
 	pool->free = RB_ROOT;
 	INIT_LIST_HEAD(&pool->spare);
 	pool->allocs = RB_ROOT;
+	INIT_LIST_HEAD(&pool->pending);
+	INIT_WORK(&pool->verify_work, bigphys_verify_work);
+	init_waitqueue_head(&pool->verify_done);
 	INIT_LIST_HEAD(&pool->held);
 	mutex_init(&pool->reclaim_lock);
 	INIT_DELAYED_WORK(&pool->reclaim_work, bigphys_reclaim_work);
@@ -389,7 +422,8 @@ void bigphys_pool_destroy(struct bigphys_pool *pool)
 	struct bigphys_extent *e, *etmp;
 	struct bigphys_alloc *ba, *tmp;
 
-	/* No user may remain; held memory goes with the pool. */
+	/* No user may remain; pending and held memory go with the pool. */
+	disable_work_sync(&pool->verify_work);
 	disable_delayed_work_sync(&pool->reclaim_work);
 	if (pool->scrub_task) {
 		kthread_stop(pool->scrub_task);
@@ -456,21 +490,7 @@ static bool bigphys_referenced(struct bigphys_pool *pool,
 	return false;
 }
 
-/* Put a claimed allocation on the held list; the background scan frees it. */
-static void bigphys_hold(struct bigphys_pool *pool, struct bigphys_alloc *ba)
-{
-	unsigned long flags;
-
-	flags = bigphys_lock(pool);
-	list_add_tail(&ba->held_node, &pool->held);
-	pool->held_bytes += ba->size;
-	pool->nr_held++;
-	bigphys_unlock(pool, flags);
-	/* A scan already pending stays as it is: frequent holds never starve it. */
-	if (queue_delayed_work(system_wq, &pool->reclaim_work,
-			       BIGPHYS_RECLAIM_MIN))
-		WRITE_ONCE(pool->reclaim_delay, BIGPHYS_RECLAIM_MIN);
-}
+static bool bigphys_verify_pending(struct bigphys_pool *pool);
 
 /**
  * bigphys_pool_alloc() - allocate whole pages from a pool
@@ -493,8 +513,8 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 	gfp_t kgfp = gfp & ~(GFP_ZONEMASK | __GFP_ZERO);
 	struct bigphys_extent *e, *spare;
 	struct bigphys_alloc *ba;
-	unsigned int looked = 0, retries = 0;
-	bool found, busy;
+	unsigned int looked = 0, retries = 0, verified = 0;
+	bool found, busy, pending, verifying;
 
 	if (!size || size > pool->size)
 		return NULL;
@@ -509,7 +529,7 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 		return NULL;
 	}
 	ba->size = size;
-	ba->held = false;
+	ba->state = BIGPHYS_LIVE;
 	INIT_LIST_HEAD(&ba->held_node);
 	strscpy(ba->owner, owner ?: "unknown", sizeof(ba->owner));
 
@@ -517,13 +537,13 @@ retry:
 	flags = bigphys_lock(pool);
 	/* One record more per allocation; ext_carve() may need it. */
 	list_add(&spare->spare, &pool->spare);
-	e = ext_from(pool, 0, n, false);
+	e = ext_from(pool, 0, n, EXT_FREE);
 	while (e) {
 		a = bigphys_align_up(pool, e->start, align);
 		if (a - e->start <= e->pages - n)
 			break;
 		if (++looked % BIGPHYS_SEARCH_BATCH) {
-			e = ext_next(e, n, false);
+			e = ext_next(e, n, EXT_FREE);
 			continue;
 		}
 		/* Let interrupts in; go on after this extent. */
@@ -531,11 +551,15 @@ retry:
 		bigphys_unlock(pool, flags);
 		cpu_relax();
 		flags = bigphys_lock(pool);
-		e = ext_from(pool, next, n, false);
+		e = ext_from(pool, next, n, EXT_FREE);
 	}
 	found = e;
 	if (found) {
 		ext_carve(pool, e, a, n, &clo, &chi);
+		if (pool->writers) {	/* free memory may have been written */
+			clo = a;
+			chi = a;
+		}
 		ba->addr = pool->vbase + (a << PAGE_SHIFT);
 		bigphys_insert(pool, ba);
 		pool->used += size;
@@ -546,9 +570,26 @@ retry:
 		seq = pool->scrub_seq;
 	}
 	busy = pool->scrub_busy;
+	pending = !list_empty(&pool->pending);
+	verifying = pool->verifying;
 	bigphys_unlock(pool, flags);
 
 	if (!found) {
+		/*
+		 * Freed memory not checked for references yet may be what
+		 * was missing: check it now rather than fail. What another
+		 * thread is checking comes back within one scan.
+		 */
+		if (pending && verified++ < 4) {
+			bigphys_verify_pending(pool);
+			looked = 0;
+			goto retry;
+		}
+		if (verifying && verified++ < 4 && gfpflags_allow_blocking(gfp)) {
+			wait_event(pool->verify_done, !READ_ONCE(pool->verifying));
+			looked = 0;
+			goto retry;
+		}
 		/*
 		 * The scrubber has a chunk out: it may be what was missing.
 		 * It comes back within one chunk's zeroing.
@@ -605,56 +646,144 @@ static void bigphys_scrub_kick(struct bigphys_pool *pool)
  * Anything but the start of a live allocation is counted in
  * @pool->bad_frees and reported once; the pool is left untouched.
  *
- * If @pool->track_refs is set and a page of the allocation still carries a
- * reference (a pin or a pipe buffer taken through a user mapping), the
- * memory is held instead: it stays allocated, is shown as held, and is
- * returned by a background scan once the last reference is gone.
+ * If @pool->track_refs is set, the memory is not reused before its pages
+ * have been checked for references beyond the pool's own (a pin or a
+ * pipe buffer taken through a user mapping). The check costs one read per
+ * page, so it is not done here: the allocation becomes pending, still
+ * counted as used, and a background worker checks it. Unreferenced, it
+ * goes back to the free extents; referenced, it is held, shown as held,
+ * and returned by a background scan once the last reference is gone. An
+ * allocation that finds no room checks pending memory itself first, and
+ * statistics do so before they are taken, so a free is never seen late.
  *
- * Context: any context; the page scan runs with the caller's interrupt
- * state, never under @pool->lock.
+ * Context: any context. O(log n) under @pool->lock, whatever the size.
  * Return: 0, or -EINVAL for an invalid or double free.
  */
 int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 {
-	struct bigphys_extent *spare;
+	struct bigphys_extent *spare = NULL;
 	struct bigphys_alloc *ba;
 	unsigned long flags;
-	bool claimed = false, first_bad = false, referenced = false;
+	bool first_bad = false;
 
 	flags = bigphys_lock(pool);
 	ba = bigphys_lookup(pool, (unsigned long)vaddr);
-	if (ba && !ba->held) {
-		ba->held = true;	/* ours now: a second free is bad */
-		claimed = true;
-	} else {
+	if (!ba || ba->state != BIGPHYS_LIVE) {
 		first_bad = !pool->bad_frees++;
+		ba = NULL;
+	} else if (pool->track_refs) {
+		ba->state = BIGPHYS_PENDING;	/* a second free is bad now */
+		list_add_tail(&ba->held_node, &pool->pending);
+		pool->pending_bytes += ba->size;
+		pool->nr_pending++;
+	} else {
+		spare = bigphys_release(pool, ba);
 	}
+	if (ba && size)
+		*size = ba->size;
 	bigphys_unlock(pool, flags);
 
-	if (!claimed) {
+	if (!ba) {
 		if (first_bad) {
 			pr_warn("invalid or double free of %p ignored\n", vaddr);
 			dump_stack();
 		}
 		return -EINVAL;
 	}
-	if (size)
-		*size = ba->size;
-
-	if (pool->track_refs)
-		referenced = bigphys_referenced(pool, ba);
-
-	if (referenced) {
-		bigphys_hold(pool, ba);
+	if (pool->track_refs) {
+		queue_work(system_unbound_wq, &pool->verify_work);
 		return 0;
 	}
-	flags = bigphys_lock(pool);
-	spare = bigphys_release(pool, ba);
-	bigphys_unlock(pool, flags);
 	kfree(spare);
 	kfree(ba);
 	bigphys_scrub_kick(pool);
 	return 0;
+}
+
+/*
+ * Check the pages of pending allocations for references, one allocation
+ * at a time taken off @pool->pending: release those without, hold the
+ * others. Any context: the scan runs without the lock, with the caller's
+ * interrupt state; a freed allocation is mapped nowhere that takes page
+ * references, so none can appear meanwhile.
+ *
+ * Return: true if memory went back to the free extents.
+ */
+static bool bigphys_verify_pending(struct bigphys_pool *pool)
+{
+	struct bigphys_extent *spare;
+	struct bigphys_alloc *ba;
+	unsigned long flags;
+	bool released = false, referenced;
+
+	for (;;) {
+		flags = bigphys_lock(pool);
+		ba = list_first_entry_or_null(&pool->pending,
+					      struct bigphys_alloc, held_node);
+		if (ba) {
+			list_del_init(&ba->held_node);
+			pool->verifying++;
+		}
+		bigphys_unlock(pool, flags);
+		if (!ba)
+			break;
+
+		referenced = bigphys_referenced(pool, ba);
+
+		spare = NULL;
+		flags = bigphys_lock(pool);
+		pool->verifying--;
+		pool->pending_bytes -= ba->size;
+		pool->nr_pending--;
+		if (referenced) {
+			ba->state = BIGPHYS_HELD;
+			list_add_tail(&ba->held_node, &pool->held);
+			pool->held_bytes += ba->size;
+			pool->nr_held++;
+		} else {
+			spare = bigphys_release(pool, ba);
+		}
+		bigphys_unlock(pool, flags);
+		wake_up_all(&pool->verify_done);
+
+		if (referenced) {
+			/* A scan already pending stays: holds never starve it. */
+			if (queue_delayed_work(system_wq, &pool->reclaim_work,
+					       BIGPHYS_RECLAIM_MIN))
+				WRITE_ONCE(pool->reclaim_delay,
+					   BIGPHYS_RECLAIM_MIN);
+		} else {
+			kfree(spare);
+			kfree(ba);
+			bigphys_scrub_kick(pool);
+			released = true;
+		}
+	}
+	return released;
+}
+
+static void bigphys_verify_work(struct work_struct *work)
+{
+	struct bigphys_pool *pool = container_of(work, struct bigphys_pool,
+						 verify_work);
+
+	bigphys_verify_pending(pool);
+}
+
+/**
+ * bigphys_pool_settle() - finish checking freed memory for references
+ * @pool: the pool
+ *
+ * When it returns, everything freed before the call is either free again
+ * or held, for statistics and listings that must not show it pending.
+ *
+ * Context: process context; may sleep.
+ */
+void bigphys_pool_settle(struct bigphys_pool *pool)
+{
+	might_sleep();
+	bigphys_verify_pending(pool);
+	wait_event(pool->verify_done, !READ_ONCE(pool->verifying));
 }
 
 /**
@@ -674,6 +803,7 @@ void bigphys_pool_reclaim(struct bigphys_pool *pool)
 	LIST_HEAD(scan);
 	bool more;
 
+	bigphys_pool_settle(pool);
 	mutex_lock(&pool->reclaim_lock);
 	flags = bigphys_lock(pool);
 	list_splice_init(&pool->held, &scan);
@@ -755,7 +885,7 @@ bool bigphys_pool_next(struct bigphys_pool *pool, phys_addr_t from,
 	if (found) {
 		info->phys = pool->pbase + (found->addr - pool->vbase);
 		info->size = found->size;
-		info->held = !list_empty(&found->held_node);
+		info->held = found->state != BIGPHYS_LIVE;
 		memcpy(info->owner, found->owner, sizeof(info->owner));
 	}
 	bigphys_unlock(pool, flags);
@@ -778,7 +908,11 @@ static void bigphys_count_hole(struct bigphys_stats *st, size_t hole)
  * Free blocks are the holes between allocations, so freed neighbours
  * show up coalesced, as the free extents have them. The counters are one
  * snapshot; the holes are gathered one allocation at a time, so they are
- * exact only while nothing allocates or frees meanwhile.
+ * exact only while nothing allocates or frees meanwhile. Memory freed
+ * before the call is checked for references first, so it shows up as
+ * free or held, never as still allocated.
+ *
+ * Context: process context; may sleep.
  */
 void bigphys_pool_stats(struct bigphys_pool *pool, struct bigphys_stats *st)
 {
@@ -790,6 +924,7 @@ void bigphys_pool_stats(struct bigphys_pool *pool, struct bigphys_stats *st)
 	st->base = pool->pbase;
 	st->size = pool->size;
 
+	bigphys_pool_settle(pool);
 	flags = bigphys_lock(pool);
 	st->free = pool->size - pool->used;
 	st->nr_allocs = pool->nr_allocs;
@@ -817,23 +952,29 @@ void bigphys_pool_stats(struct bigphys_pool *pool, struct bigphys_stats *st)
  * can get it, and it is never zeroed under a new owner. Free memory is
  * write-back (buffers of other memory types are made write-back again
  * before they are freed, or leaked), so the direct map writes here are
- * cached writes, like any memset().
+ * cached writes, like any memset(). Nothing is scrubbed while a writer
+ * (bigphys_pool_writer_get()) can write free memory, and a chunk that a
+ * writer may have reached while it was being zeroed goes back dirty.
  *
  * Context: process context; may sleep.
  * Return: false if there was nothing to scrub.
  */
 bool bigphys_pool_scrub_step(struct bigphys_pool *pool)
 {
-	unsigned long flags, a, n, done, step, clo, chi;
+	unsigned long flags, a, n, done, step, clo, chi, seq;
 	struct bigphys_extent *e, *spare;
+	bool zero;
 
 	spare = kmalloc(sizeof(*spare), GFP_KERNEL);
 	if (!spare)
 		return false;
 	flags = bigphys_lock(pool);
-	e = ext_from(pool, pool->scrub_cursor, 1, true);
-	if (!e)
-		e = ext_from(pool, 0, 1, true);
+	e = NULL;
+	if (!pool->writers) {
+		e = ext_from(pool, pool->scrub_cursor, 1, EXT_DIRTY);
+		if (!e)
+			e = ext_from(pool, 0, 1, EXT_DIRTY);
+	}
 	if (!e) {
 		bigphys_unlock(pool, flags);
 		kfree(spare);
@@ -852,6 +993,7 @@ bool bigphys_pool_scrub_step(struct bigphys_pool *pool)
 	ext_carve(pool, e, a, n, &clo, &chi);
 	pool->scrub_busy += n;
 	pool->scrub_cursor = a + n;
+	seq = pool->writers_seq;
 	bigphys_unlock(pool, flags);
 
 	for (done = 0; done < n; done += step) {
@@ -862,7 +1004,9 @@ bool bigphys_pool_scrub_step(struct bigphys_pool *pool)
 	}
 
 	flags = bigphys_lock(pool);
-	ext_release(pool, a, n, true);
+	/* Written through a whole-area mapping meanwhile: still dirty. */
+	zero = !pool->writers && pool->writers_seq == seq;
+	ext_release(pool, a, n, zero);
 	pool->scrub_busy -= n;
 	pool->scrub_seq++;
 	pool->scrubbed_pages += n;
@@ -876,7 +1020,8 @@ bool bigphys_pool_scrub_step(struct bigphys_pool *pool)
 static bool bigphys_scrub_wanted(struct bigphys_pool *pool)
 {
 	return kthread_should_stop() ||
-	       (READ_ONCE(pool->scrub) && READ_ONCE(pool->dirty_pages));
+	       (READ_ONCE(pool->scrub) && READ_ONCE(pool->dirty_pages) &&
+		!READ_ONCE(pool->writers));
 }
 
 /* The scrubbing thread: lowest priority, one chunk at a time. */
@@ -932,4 +1077,73 @@ void bigphys_pool_set_scrub(struct bigphys_pool *pool, bool on)
 {
 	WRITE_ONCE(pool->scrub, on);
 	wake_up(&pool->scrub_wait);
+}
+
+/**
+ * bigphys_pool_writer_get() - free memory may be written behind the pool's back
+ * @pool: the pool
+ *
+ * For something that can write any page of the range, free or not, such
+ * as a writable mapping of the whole area. Until the matching
+ * bigphys_pool_writer_put(), no free memory is treated as known to be
+ * zero: zeroed allocations are zeroed in full and nothing is scrubbed.
+ * The first writer also makes the pool forget what it knew to be zero,
+ * before this returns, so that nothing written now is ever handed out
+ * as zeroed later. That walk drops the lock after every
+ * BIGPHYS_SEARCH_BATCH extents; the allocator ignores known-zero parts
+ * from the moment the writer is counted, so what the walk has not reached
+ * yet is never trusted.
+ *
+ * Context: any context; O(k log n) for k extents with a known-zero part,
+ * the first time only.
+ */
+void bigphys_pool_writer_get(struct bigphys_pool *pool)
+{
+	struct bigphys_extent *e;
+	unsigned long flags;
+	unsigned int i;
+	bool first;
+
+	flags = bigphys_lock(pool);
+	first = !pool->writers++;
+	pool->writers_seq++;
+	bigphys_unlock(pool, flags);
+	if (!first)
+		return;
+
+	/* No new known-zero part appears while there is a writer. */
+	do {
+		flags = bigphys_lock(pool);
+		for (i = 0; i < BIGPHYS_SEARCH_BATCH; i++) {
+			e = ext_leftmost(pool->free.rb_node, 1, EXT_ZERO);
+			if (!e)
+				break;
+			ext_set(pool, e, e->start, e->pages, 0, 0);
+			bigphys_ext_cb_propagate(&e->rb, NULL);
+		}
+		bigphys_unlock(pool, flags);
+		cpu_relax();
+	} while (e);
+}
+
+/**
+ * bigphys_pool_writer_put() - a writer from bigphys_pool_writer_get() is gone
+ * @pool: the pool
+ *
+ * With the last writer gone the scrubber starts over on all free memory.
+ *
+ * Context: any context.
+ */
+void bigphys_pool_writer_put(struct bigphys_pool *pool)
+{
+	unsigned long flags;
+	bool last;
+
+	flags = bigphys_lock(pool);
+	if (!WARN_ON_ONCE(!pool->writers))
+		pool->writers--;
+	last = !pool->writers;
+	bigphys_unlock(pool, flags);
+	if (last)
+		bigphys_scrub_kick(pool);
 }
