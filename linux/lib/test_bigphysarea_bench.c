@@ -12,7 +12,9 @@
  *	churn bigphys|kmalloc|pages SIZE ITERS
  *	scale LIVE ITERS
  *	frag MB		(hold MB of scattered unmovable pages; 0 releases)
- *	lat SIZE ITERS	(bigphys alloc-only and free, timed apart)
+ *	lat SIZE ITERS [NOREF [WARM]]	(bigphys alloc-only and free, timed
+ *			apart; NOREF=1: no held-pages tracking; WARM=1: an
+ *			untimed 4 KiB alloc+free before each)
  *	irqoff LIVE ITERS	(longest pool lock hold over alloc/free of
  *			4 KiB..64 MiB with LIVE one-page buffers and holes)
  *	scrubwait MS	(wait up to MS for the scrubber to finish)
@@ -102,6 +104,7 @@ static long bench_scrub_wait(unsigned int ms)
 
 	if (!pool)
 		return -ENODEV;
+	bigphys_pool_settle(pool);	/* freed memory back first */
 	while (READ_ONCE(pool->dirty_pages) || READ_ONCE(pool->scrub_busy)) {
 		if (ktime_get_ns() - t0 > (u64)ms * NSEC_PER_MSEC)
 			return -ETIMEDOUT;
@@ -261,9 +264,11 @@ static int bench_frag(unsigned long mb)
  * check of the previous free finished (untimed). @noref: the pool without
  * page reference tracking (held pages), the allocator alone. Also the
  * latency of an allocation right after the free of the same size, which
- * checks the just-freed memory itself ("refill").
+ * checks the just-freed memory itself ("refill"). @warm: an untimed 4 KiB
+ * alloc+free after the check, so that the timed calls do not pay for the
+ * cache and TLB misses of the check's page scan.
  */
-static int bench_lat(size_t size, unsigned int iters, bool noref)
+static int bench_lat(size_t size, unsigned int iters, bool noref, bool warm)
 {
 	struct bigphys_pool *pool = bigphys_boot_pool();
 	bool track = pool && pool->track_refs;
@@ -288,6 +293,13 @@ static int bench_lat(size_t size, unsigned int iters, bool noref)
 		u64 t0, t1, t2;
 
 		bench_settle();
+		/*
+		 * The settle's page scan (64 MiB of struct pages for 4 GiB)
+		 * evicts caches and TLBs; one untimed 4 KiB alloc+free brings
+		 * the allocator's paths back, as any earlier call would.
+		 */
+		if (warm && !bigphys_alloc(PAGE_SIZE, 0, GFP_KERNEL, "bench", &buf))
+			bigphys_free(&buf);
 		t0 = ktime_get_ns();
 		if (bigphys_alloc(size, 0, GFP_KERNEL, "bench", &buf)) {
 			fail++;
@@ -418,6 +430,7 @@ static int bench_scrubtime(unsigned long mb, struct bench_run *r)
 	if (bigphys_alloc(mb << 20, 0, GFP_KERNEL, "bench-scrub", &buf))
 		return -ENOMEM;
 	bigphys_free(&buf);
+	bench_settle();	/* the reference check, not the scrub */
 	t0 = ktime_get_ns();
 	while (r->ok < 2000 && (READ_ONCE(pool->dirty_pages) ||
 				READ_ONCE(pool->scrub_busy))) {
@@ -506,10 +519,11 @@ static int bench_run_cmd(char *cmd)
 		return 0;
 	}
 	zero = 0;
-	if (sscanf(cmd, "lat %llu %u %u", &size, &iters, &zero) >= 2) {
+	idle = 0;
+	if (sscanf(cmd, "lat %llu %u %u %u", &size, &iters, &zero, &idle) >= 2) {
 		if (!size || size > SZ_16G || !iters || iters > 100000)
 			return -EINVAL;
-		return bench_lat(size, iters, zero);
+		return bench_lat(size, iters, zero, idle);
 	}
 	if (sscanf(cmd, "irqoff %llu %u", &size, &iters) == 2) {
 		if (!size || size > 1000000 || !iters || iters > 1000000)

@@ -870,7 +870,7 @@ static void bigphys_pending_test(struct kunit *test)
 
 	pool->track_refs = true;
 	/* Keep the background check out of the way. */
-	disable_work_sync(&pool->verify_work);
+	disable_delayed_work_sync(&pool->verify_work);
 
 	a = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL, "a");
 	KUNIT_ASSERT_NOT_NULL(test, a);
@@ -909,11 +909,11 @@ static void bigphys_pending_test(struct kunit *test)
 	expect_stats(test, pool, TEST_SIZE, 0, 1, TEST_SIZE);
 
 	/* The background check does it by itself. */
-	enable_work(&pool->verify_work);
+	enable_delayed_work(&pool->verify_work);
 	a = bigphys_pool_alloc(pool, 2 * PAGE_SIZE, 0, GFP_KERNEL, "bg");
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), 0);
-	flush_work(&pool->verify_work);
+	flush_delayed_work(&pool->verify_work);
 	KUNIT_EXPECT_EQ(test, pool->nr_pending, 0);
 	KUNIT_EXPECT_EQ(test, pool->used, 0);
 }

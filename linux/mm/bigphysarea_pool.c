@@ -396,7 +396,7 @@ int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
 	INIT_LIST_HEAD(&pool->spare);
 	pool->allocs = RB_ROOT;
 	INIT_LIST_HEAD(&pool->pending);
-	INIT_WORK(&pool->verify_work, bigphys_verify_work);
+	INIT_DELAYED_WORK(&pool->verify_work, bigphys_verify_work);
 	init_waitqueue_head(&pool->verify_done);
 	INIT_LIST_HEAD(&pool->held);
 	mutex_init(&pool->reclaim_lock);
@@ -423,7 +423,7 @@ void bigphys_pool_destroy(struct bigphys_pool *pool)
 	struct bigphys_alloc *ba, *tmp;
 
 	/* No user may remain; pending and held memory go with the pool. */
-	disable_work_sync(&pool->verify_work);
+	disable_delayed_work_sync(&pool->verify_work);
 	disable_delayed_work_sync(&pool->reclaim_work);
 	if (pool->scrub_task) {
 		kthread_stop(pool->scrub_task);
@@ -479,18 +479,21 @@ static struct bigphys_alloc *bigphys_lookup(struct bigphys_pool *pool,
  * new reference can appear.
  */
 static bool bigphys_referenced(struct bigphys_pool *pool,
-			       const struct bigphys_alloc *ba)
+			       const struct bigphys_alloc *ba, bool can_sleep)
 {
 	unsigned long pfn = PHYS_PFN(pool->pbase + (ba->addr - pool->vbase));
 	unsigned long i, nr = ba->size >> PAGE_SHIFT;
 
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		if (page_ref_count(pfn_to_page(pfn + i)) > 1)
 			return true;
+		if (can_sleep && !((i + 1) % SZ_4K))
+			cond_resched();
+	}
 	return false;
 }
 
-static bool bigphys_verify_pending(struct bigphys_pool *pool);
+static bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep);
 
 /**
  * bigphys_pool_alloc() - allocate whole pages from a pool
@@ -581,7 +584,7 @@ retry:
 		 * thread is checking comes back within one scan.
 		 */
 		if (pending && verified++ < 4) {
-			bigphys_verify_pending(pool);
+			bigphys_verify_pending(pool, gfpflags_allow_blocking(gfp));
 			looked = 0;
 			goto retry;
 		}
@@ -650,7 +653,7 @@ static void bigphys_scrub_kick(struct bigphys_pool *pool)
  * have been checked for references beyond the pool's own (a pin or a
  * pipe buffer taken through a user mapping). The check costs one read per
  * page, so it is not done here: the allocation becomes pending, still
- * counted as used, and a background worker checks it. Unreferenced, it
+ * counted as used, and a background worker checks it a jiffy later. Unreferenced, it
  * goes back to the free extents; referenced, it is held, shown as held,
  * and returned by a background scan once the last reference is gone. An
  * allocation that finds no room checks pending memory itself first, and
@@ -691,7 +694,8 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 		return -EINVAL;
 	}
 	if (pool->track_refs) {
-		queue_work(system_unbound_wq, &pool->verify_work);
+		/* A timer, not a wake-up: the free stays cheap. */
+		queue_delayed_work(system_unbound_wq, &pool->verify_work, 1);
 		return 0;
 	}
 	kfree(spare);
@@ -704,12 +708,13 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
  * Check the pages of pending allocations for references, one allocation
  * at a time taken off @pool->pending: release those without, hold the
  * others. Any context: the scan runs without the lock, with the caller's
- * interrupt state; a freed allocation is mapped nowhere that takes page
- * references, so none can appear meanwhile.
+ * interrupt state, rescheduling now and then if @can_sleep; a freed
+ * allocation is mapped nowhere that takes page references, so none can
+ * appear meanwhile.
  *
  * Return: true if memory went back to the free extents.
  */
-static bool bigphys_verify_pending(struct bigphys_pool *pool)
+static bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep)
 {
 	struct bigphys_extent *spare;
 	struct bigphys_alloc *ba;
@@ -728,7 +733,7 @@ static bool bigphys_verify_pending(struct bigphys_pool *pool)
 		if (!ba)
 			break;
 
-		referenced = bigphys_referenced(pool, ba);
+		referenced = bigphys_referenced(pool, ba, can_sleep);
 
 		spare = NULL;
 		flags = bigphys_lock(pool);
@@ -764,10 +769,11 @@ static bool bigphys_verify_pending(struct bigphys_pool *pool)
 
 static void bigphys_verify_work(struct work_struct *work)
 {
-	struct bigphys_pool *pool = container_of(work, struct bigphys_pool,
+	struct bigphys_pool *pool = container_of(to_delayed_work(work),
+						 struct bigphys_pool,
 						 verify_work);
 
-	bigphys_verify_pending(pool);
+	bigphys_verify_pending(pool, true);
 }
 
 /**
@@ -782,7 +788,7 @@ static void bigphys_verify_work(struct work_struct *work)
 void bigphys_pool_settle(struct bigphys_pool *pool)
 {
 	might_sleep();
-	bigphys_verify_pending(pool);
+	bigphys_verify_pending(pool, true);
 	wait_event(pool->verify_done, !READ_ONCE(pool->verifying));
 }
 
@@ -811,7 +817,7 @@ void bigphys_pool_reclaim(struct bigphys_pool *pool)
 
 	list_for_each_entry_safe(ba, tmp, &scan, held_node) {
 		cond_resched();
-		if (bigphys_referenced(pool, ba))
+		if (bigphys_referenced(pool, ba, true))
 			continue;
 		flags = bigphys_lock(pool);
 		list_del(&ba->held_node);

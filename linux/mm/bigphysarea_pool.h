@@ -113,7 +113,8 @@ struct bigphys_extent {
  * @pending_bytes: bytes in @pending or being checked (counted in @used)
  * @nr_pending: number of allocations in @pending or being checked
  * @verifying: allocations taken off @pending and being checked right now
- * @verify_work: checks @pending in the background
+ * @verify_work: checks @pending in the background, one jiffy after the
+ *	first free it finds queued (frees in a burst share one run)
  * @verify_done: woken whenever an allocation has been checked
  * @held: freed allocations waiting for their pages' references to drop
  * @held_bytes: bytes in @held (counted in @used as well)
@@ -155,7 +156,7 @@ struct bigphys_pool {
 	size_t pending_bytes;
 	unsigned long nr_pending;
 	unsigned long verifying;
-	struct work_struct verify_work;
+	struct delayed_work verify_work;
 	wait_queue_head_t verify_done;
 	struct list_head held;
 	size_t held_bytes;

@@ -82,6 +82,7 @@ lat() {
 		mb=$(( b >> 20 )); [ "$mb" -gt "${area%M}" ] && continue
 		echo "BENCH lat $area $size $(run lat $b 20)"
 		echo "BENCH latnoref $area $size $(run lat $b 20 1)"
+		echo "BENCH latwarm $area $size $(run lat $b 20 0 1)"
 	done
 }
 
