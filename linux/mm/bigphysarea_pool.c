@@ -667,7 +667,7 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 	struct bigphys_extent *spare = NULL;
 	struct bigphys_alloc *ba;
 	unsigned long flags;
-	bool first_bad = false;
+	bool first_bad = false, pending = false;
 
 	flags = bigphys_lock(pool);
 	ba = bigphys_lookup(pool, (unsigned long)vaddr);
@@ -675,6 +675,7 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 		first_bad = !pool->bad_frees++;
 		ba = NULL;
 	} else if (pool->track_refs) {
+		pending = true;
 		ba->state = BIGPHYS_PENDING;	/* a second free is bad now */
 		list_add_tail(&ba->held_node, &pool->pending);
 		pool->pending_bytes += ba->size;
@@ -693,8 +694,8 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 		}
 		return -EINVAL;
 	}
-	if (pool->track_refs) {
-		/* A timer, not a wake-up: the free stays cheap. */
+	if (pending) {
+		/* No longer ours. A timer, not a wake-up: the free stays cheap. */
 		queue_delayed_work(system_unbound_wq, &pool->verify_work, 1);
 		return 0;
 	}
