@@ -26,6 +26,10 @@ int bigphys_parse_param(const char *arg, struct bigphys_param *p,
 
 bool bigphys_reserved(phys_addr_t *base, size_t *size);
 
+/* Writers of the area's free memory (whole-area mappings), bigphysarea_api.c */
+void bigphys_area_writer_get(void);
+void bigphys_area_writer_put(void);
+
 int bigphys_of_area(const char *name, phys_addr_t base, phys_addr_t size,
 		    bool fixed);
 

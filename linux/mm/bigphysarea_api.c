@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 
 #include "bigphysarea.h"
 #include "bigphysarea_pool.h"
@@ -20,6 +21,34 @@ static struct bigphys_pool bigphys_pool;
 static bool bigphys_ready __ro_after_init;
 static phys_addr_t bigphys_base __ro_after_init;
 static size_t bigphys_size __ro_after_init;
+
+/*
+ * Background scrubbing of freed memory, on by default: zeroed allocations
+ * from scrubbed memory need no memset(). bigphysarea.scrub=0 on the
+ * command line, or 0 written to /sys/module/bigphysarea/parameters/scrub,
+ * turns it off (no background CPU time and memory bandwidth; zeroed
+ * allocations pay for their memset() again).
+ */
+static bool bigphys_scrub = true;
+
+static int bigphys_scrub_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_bool(val, kp);
+
+	if (!ret && bigphys_ready)
+		bigphys_pool_set_scrub(&bigphys_pool, READ_ONCE(bigphys_scrub));
+	return ret;
+}
+
+static const struct kernel_param_ops bigphys_scrub_ops = {
+	.set = bigphys_scrub_set,
+	.get = param_get_bool,
+};
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "bigphysarea."
+module_param_cb(scrub, &bigphys_scrub_ops, &bigphys_scrub, 0644);
+MODULE_PARM_DESC(scrub, "zero freed memory in the background (default: on)");
 
 /**
  * bigphysarea_alloc_pages() - allocate pages from the area (classic interface)
@@ -231,6 +260,32 @@ bool bigphys_contains(phys_addr_t phys, size_t size)
 }
 EXPORT_SYMBOL_GPL(bigphys_contains);
 
+/**
+ * bigphys_area_writer_get() - the area's free memory may be written directly
+ *
+ * For a writable mapping of the whole area: until the matching
+ * bigphys_area_writer_put(), the allocator knows no free memory to be
+ * zero, and forgets what it knew before. Each call needs its put.
+ *
+ * Context: any context.
+ */
+void bigphys_area_writer_get(void)
+{
+	if (bigphys_ready)
+		bigphys_pool_writer_get(&bigphys_pool);
+}
+
+/**
+ * bigphys_area_writer_put() - a writer of bigphys_area_writer_get() is gone
+ *
+ * Context: any context.
+ */
+void bigphys_area_writer_put(void)
+{
+	if (bigphys_ready)
+		bigphys_pool_writer_put(&bigphys_pool);
+}
+
 /* The pool over the boot area for debugfs, or NULL if there is none. */
 struct bigphys_pool *bigphys_boot_pool(void)
 {
@@ -251,6 +306,13 @@ static int __init bigphysarea_api_init(void)
 	}
 	bigphys_pool.track_refs = true;
 	bigphys_ready = true;
+	/* The thread runs either way; it sleeps while scrubbing is off. */
+	ret = bigphys_pool_scrub_start(&bigphys_pool);
+	if (ret)
+		pr_warn("cannot start the scrubber (%d); freed memory is zeroed on allocation\n",
+			ret);
+	else
+		bigphys_pool_set_scrub(&bigphys_pool, READ_ONCE(bigphys_scrub));
 	return 0;
 }
 core_initcall(bigphysarea_api_init);

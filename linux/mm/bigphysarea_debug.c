@@ -27,8 +27,11 @@ static void *bigphys_dbg_start(struct seq_file *m, loff_t *pos)
 {
 	struct bigphys_dbg_iter *it = m->private;
 
-	if (!*pos)
+	if (!*pos) {
+		/* Freed memory shows up free or held, not still allocated. */
+		bigphys_pool_settle(it->pool);
 		it->cursor = 0;
+	}
 	return bigphys_dbg_fetch(it);
 }
 
@@ -91,6 +94,28 @@ static int bigphys_bad_frees_get(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(bigphys_bad_frees_fops, bigphys_bad_frees_get, NULL,
 			 "%llu\n");
 
+/*
+ * Background scrubbing: whether it is on, free memory not known to be
+ * zero, memory being zeroed right now, how much was zeroed so far, the
+ * writable whole-area mappings (nothing is known to be zero while there
+ * is one), and freed memory whose pages are not checked for references
+ * yet.
+ */
+static int bigphys_scrub_show(struct seq_file *m, void *v)
+{
+	struct bigphys_pool *pool = m->private;
+
+	seq_printf(m, "scrub %d\ndirty_kB %lu\nbusy_kB %lu\nscrubbed_kB %lu\n",
+		   READ_ONCE(pool->scrub),
+		   READ_ONCE(pool->dirty_pages) << (PAGE_SHIFT - 10),
+		   READ_ONCE(pool->scrub_busy) << (PAGE_SHIFT - 10),
+		   READ_ONCE(pool->scrubbed_pages) << (PAGE_SHIFT - 10));
+	seq_printf(m, "writers %lu\npending_kB %zu\n", READ_ONCE(pool->writers),
+		   READ_ONCE(pool->pending_bytes) >> 10);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(bigphys_scrub);
+
 /* Create /sys/kernel/debug/bigphysarea/ once debugfs is up. */
 static int __init bigphys_debugfs_init(void)
 {
@@ -104,6 +129,7 @@ static int __init bigphys_debugfs_init(void)
 			    &bigphys_allocations_fops);
 	debugfs_create_file_unsafe("bad_frees", 0400, dir, pool,
 				   &bigphys_bad_frees_fops);
+	debugfs_create_file("scrub", 0400, dir, pool, &bigphys_scrub_fops);
 	return 0;
 }
 late_initcall(bigphys_debugfs_init);

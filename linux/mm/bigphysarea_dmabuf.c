@@ -23,6 +23,8 @@
 #include <linux/swiotlb.h>
 #include <linux/vmalloc.h>
 
+#include "bigphysarea.h"
+
 #ifdef CONFIG_X86
 #include <asm/cacheflush.h>
 #include <asm/set_memory.h>
@@ -733,7 +735,29 @@ static vm_fault_t bigphys_area_fault(struct vm_fault *vmf)
 	return ret;
 }
 
+/*
+ * A writable whole-area mapping reaches free memory too: while one
+ * exists, the allocator must not trust what it knows to be zero. Every
+ * VMA that may be written (VM_MAYWRITE, which never comes back once
+ * cleared) counts as one writer, from bigphys_area_mmap() or a split or
+ * move (->open) to its unmapping (->close, after its page table entries
+ * are gone).
+ */
+static void bigphys_area_vm_open(struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_MAYWRITE)
+		bigphys_area_writer_get();
+}
+
+static void bigphys_area_vm_close(struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_MAYWRITE)
+		bigphys_area_writer_put();
+}
+
 static const struct vm_operations_struct bigphys_area_vm_ops = {
+	.open	= bigphys_area_vm_open,
+	.close	= bigphys_area_vm_close,
 	.fault	= bigphys_area_fault,
 };
 
@@ -745,7 +769,8 @@ static const struct vm_operations_struct bigphys_area_vm_ops = {
  * nothing taken through it (it maps free pages and every owner's buffers)
  * can hold or pin memory, and get_user_pages() refuses it. Pages of an
  * uncached or write-combining buffer are not mapped (SIGBUS). The caller
- * decides who may do this.
+ * decides who may do this. While a writable one exists, no free memory
+ * is known to be zero (bigphys_area_writer_get()).
  *
  * Return: 0, or -EINVAL if @vma is not shared, starts past 0 or is longer
  * than the area.
@@ -759,6 +784,7 @@ int bigphys_area_mmap(struct vm_area_struct *vma)
 		     VM_DONTCOPY);
 	vma->vm_ops = &bigphys_area_vm_ops;
 	vma->vm_private_data = NULL;
+	bigphys_area_vm_open(vma);	/* nothing fails after this */
 	return 0;
 }
 

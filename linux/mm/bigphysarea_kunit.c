@@ -16,6 +16,7 @@
 #include <linux/io.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/sizes.h>
 
@@ -143,7 +144,7 @@ static void bigphys_pool_test_exit(struct kunit *test)
 	struct bigphys_pool *pool = test->priv;
 	void *mem;
 
-	if (!pool || !pool->gp)
+	if (!pool || !pool->size)
 		return;
 	mem = (void *)pool->vbase;
 	bigphys_pool_destroy(pool);
@@ -216,12 +217,22 @@ static void bigphys_legacy_align_test(struct kunit *test)
 	static const unsigned long aligns[] = { 0, 1, 2, 3, 5, 7, 8, 13, 16 };
 	struct bigphys_pool *pool = test->priv;
 	unsigned long pfn;
+	void *p;
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(aligns); i++) {
-		void *p = bigphys_pool_alloc(pool, 2 * PAGE_SIZE, aligns[i],
-					     GFP_KERNEL, "align");
+	/* Every alignment from 0 to 16 on its own, odd ones included. */
+	for (i = 0; i <= 16; i++) {
+		p = bigphys_pool_alloc(pool, 3 * PAGE_SIZE, i, GFP_KERNEL, "align");
+		KUNIT_ASSERT_NOT_NULL_MSG(test, p, "align %d", i);
+		pfn = PHYS_PFN(virt_to_phys(p));
+		KUNIT_EXPECT_EQ_MSG(test, pfn % (i ?: 1), 0, "align %d", i);
+		KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, p, NULL), 0);
+	}
+	/* Then several live at once, each placed around the others. */
 
+	for (i = 0; i < ARRAY_SIZE(aligns); i++) {
+		p = bigphys_pool_alloc(pool, 2 * PAGE_SIZE, aligns[i], GFP_KERNEL,
+				       "align");
 		KUNIT_ASSERT_NOT_NULL_MSG(test, p, "align %lu", aligns[i]);
 		pfn = PHYS_PFN(virt_to_phys(p));
 		KUNIT_EXPECT_EQ_MSG(test, pfn % (aligns[i] ?: 1), 0,
@@ -302,6 +313,381 @@ static void bigphys_bad_free_test(struct kunit *test)
 		     TEST_SIZE - 2 * PAGE_SIZE - ((unsigned long)b - pool->vbase));
 	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, b, NULL), 0);
 	expect_stats(test, pool, TEST_SIZE, 0, 1, TEST_SIZE);
+}
+
+/*
+ * Freed memory is dirty until scrubbed: a zeroed allocation of it is
+ * zeroed, before the scrub (memset) and after it (known zero), and memory
+ * dirtied after a scrub is dirty again.
+ */
+static void bigphys_scrub_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	unsigned char *p, *q;
+	int steps = 0;
+
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, TEST_PAGES);
+	p = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL, "dirty");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, 0);
+	memset(p, 0xa5, TEST_SIZE);
+	bigphys_pool_free(pool, p, NULL);
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, TEST_PAGES);
+
+	/* Before any scrub. */
+	p = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL | __GFP_ZERO, "z");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, TEST_SIZE));
+	memset(p, 0x5a, TEST_SIZE);
+	bigphys_pool_free(pool, p, NULL);
+
+	/* Half of it scrubbed: one chunk covers the 64 pages, so scrub a part. */
+	p = bigphys_pool_alloc(pool, TEST_SIZE / 2, 0, GFP_KERNEL, "keep");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	while (bigphys_pool_scrub_step(pool))
+		steps++;
+	KUNIT_EXPECT_GT(test, steps, 0);
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p + TEST_SIZE / 2, 0, TEST_SIZE / 2));
+	KUNIT_EXPECT_EQ(test, p[0], 0x5a);	/* allocated: untouched */
+	bigphys_pool_free(pool, p, NULL);
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, TEST_PAGES / 2);
+
+	/* Straddling the known-zero half and the dirty one. */
+	p = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL | __GFP_ZERO, "z");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, TEST_SIZE));
+	bigphys_pool_free(pool, p, NULL);
+
+	/* After a full scrub: dirty a few pages, the rest stays known zero. */
+	while (bigphys_pool_scrub_step(pool))
+		;
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, 0);
+	q = bigphys_pool_alloc(pool, 3 * PAGE_SIZE, 0, GFP_KERNEL, "dirty");
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	memset(q, 0xff, 3 * PAGE_SIZE);
+	bigphys_pool_free(pool, q, NULL);
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, 3);
+	p = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL | __GFP_ZERO, "z");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, TEST_SIZE));
+	bigphys_pool_free(pool, p, NULL);
+}
+
+/*
+ * A writer that can reach free memory (a writable whole-area mapping)
+ * makes the pool forget what it knew to be zero and stops the scrubber
+ * until it is gone: memory written meanwhile is never handed out as
+ * zeroed, during or after.
+ */
+static void bigphys_writer_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	unsigned char *p, *q;
+
+	p = bigphys_pool_alloc(pool, TEST_SIZE / 2, 0, GFP_KERNEL, "keep");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	while (bigphys_pool_scrub_step(pool))
+		;
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, 0);
+	bigphys_pool_free(pool, p, NULL);
+	/* Half known zero (scrubbed), half dirty: two known-zero parts. */
+	q = bigphys_pool_alloc(pool, PAGE_SIZE, 0, GFP_KERNEL, "split");
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	p = bigphys_pool_alloc(pool, PAGE_SIZE, 0, GFP_KERNEL, "gap");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	bigphys_pool_free(pool, q, NULL);
+	while (bigphys_pool_scrub_step(pool))
+		;
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, 0);
+
+	bigphys_pool_writer_get(pool);
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, TEST_PAGES - 1);
+	KUNIT_EXPECT_FALSE(test, bigphys_pool_scrub_step(pool));
+	/* The writer writes into free memory. */
+	memset((void *)pool->vbase, 0xa5, PAGE_SIZE);
+	memset((void *)pool->vbase + 2 * PAGE_SIZE, 0xa5, TEST_SIZE - 2 * PAGE_SIZE);
+	q = bigphys_pool_alloc(pool, TEST_SIZE / 2, 0, GFP_KERNEL | __GFP_ZERO, "z");
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_NULL(test, memchr_inv(q, 0, TEST_SIZE / 2));
+	bigphys_pool_free(pool, q, NULL);
+	/* A second writer (a split mapping) needs its own put. */
+	bigphys_pool_writer_get(pool);
+	bigphys_pool_writer_put(pool);
+	KUNIT_EXPECT_FALSE(test, bigphys_pool_scrub_step(pool));
+	memset((void *)pool->vbase + 2 * PAGE_SIZE, 0x5a, TEST_SIZE - 2 * PAGE_SIZE);
+	bigphys_pool_writer_put(pool);
+	KUNIT_EXPECT_EQ(test, pool->writers, 0);
+
+	/* Gone: nothing it wrote counts as zero, and scrubbing resumes. */
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, TEST_PAGES - 1);
+	q = bigphys_pool_alloc(pool, TEST_SIZE - 2 * PAGE_SIZE, 0,
+			       GFP_KERNEL | __GFP_ZERO, "z");
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_NULL(test, memchr_inv(q, 0, TEST_SIZE - 2 * PAGE_SIZE));
+	memset(q, 0x77, TEST_SIZE - 2 * PAGE_SIZE);
+	bigphys_pool_free(pool, q, NULL);
+	KUNIT_EXPECT_TRUE(test, bigphys_pool_scrub_step(pool));
+	while (bigphys_pool_scrub_step(pool))
+		;
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv((void *)pool->vbase + 2 * PAGE_SIZE, 0,
+					   TEST_SIZE - 2 * PAGE_SIZE));
+	bigphys_pool_free(pool, p, NULL);
+}
+
+/* The thread scrubs by itself once turned on, and stops with the pool. */
+static void bigphys_scrub_thread_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	unsigned char *p;
+	int i;
+
+	p = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL, "dirty");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 0xa5, TEST_SIZE);
+	bigphys_pool_free(pool, p, NULL);
+	KUNIT_ASSERT_EQ(test, bigphys_pool_scrub_start(pool), 0);
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(pool->dirty_pages), TEST_PAGES);	/* off */
+	bigphys_pool_set_scrub(pool, true);
+	for (i = 0; i < 100 && READ_ONCE(pool->dirty_pages); i++)
+		msleep(50);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(pool->dirty_pages), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, TEST_SIZE));
+	p = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL | __GFP_ZERO, "z");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, TEST_SIZE));
+	bigphys_pool_free(pool, p, NULL);
+}
+
+/* Private pools of any size for the tests below. */
+struct bigphys_test_pool {
+	struct bigphys_pool pool;
+	void *mem;
+	size_t size;
+};
+
+static void bigphys_test_pool_free(void *data)
+{
+	struct bigphys_test_pool *tp = data;
+
+	bigphys_pool_destroy(&tp->pool);
+	free_pages_exact(tp->mem, tp->size);
+	kfree(tp);
+}
+
+static struct bigphys_pool *bigphys_test_pool(struct kunit *test,
+					      unsigned long pages)
+{
+	struct bigphys_test_pool *tp;
+
+	tp = kzalloc(sizeof(*tp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tp);
+	tp->size = pages * PAGE_SIZE;
+	tp->mem = alloc_pages_exact(tp->size, GFP_KERNEL);
+	if (!tp->mem)
+		kfree(tp);
+	KUNIT_ASSERT_NOT_NULL(test, tp->mem);
+	KUNIT_ASSERT_EQ(test, bigphys_pool_init(&tp->pool, tp->mem,
+						virt_to_phys(tp->mem), tp->size), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							bigphys_test_pool_free,
+							tp), 0);
+	return &tp->pool;
+}
+
+/*
+ * More extents large enough but misaligned than one lock hold looks at:
+ * the search drops the lock and goes on, and still finds the only fit.
+ */
+#define SEARCH_PAGES	256
+
+static void bigphys_search_batch_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = bigphys_test_pool(test, SEARCH_PAGES);
+	unsigned long last = pool->base_pfn + SEARCH_PAGES - 2;
+	void **p, *q;
+	int i;
+
+	p = kunit_kcalloc(test, SEARCH_PAGES, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+
+	for (i = 0; i < SEARCH_PAGES; i++) {
+		p[i] = bigphys_pool_alloc(pool, PAGE_SIZE, 0, GFP_KERNEL, "one");
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < SEARCH_PAGES; i += 2)
+		bigphys_pool_free(pool, p[i], NULL);
+	/* 128 one-page holes; only the last one's frame number divides by @last. */
+	q = bigphys_pool_alloc(pool, PAGE_SIZE, last, GFP_ATOMIC, "last");
+	KUNIT_EXPECT_PTR_EQ(test, q, p[SEARCH_PAGES - 2]);
+	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, PAGE_SIZE, last + 1,
+						   GFP_KERNEL, "none"));
+	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, 2 * PAGE_SIZE, 0,
+						   GFP_KERNEL, "none"));
+}
+
+/*
+ * The allocator against a trivial model over a seeded random sequence:
+ * one owner byte per page, first fit by scanning. Every allocation must
+ * land where the model puts it, fail when the model fails, keep its
+ * contents while it lives, and be zero when asked zeroed; bad frees are
+ * refused; the statistics agree; scrubbing runs in between.
+ */
+#define MODEL_PAGES	256
+#define MODEL_LIVE	48
+#define MODEL_OPS	6000
+
+struct bigphys_model {
+	u8 owner[MODEL_PAGES];		/* 0 free, else slot + 1 */
+	struct {
+		u8 *p;
+		unsigned long pages;
+		u8 tag;
+	} live[MODEL_LIVE];
+};
+
+static long model_fit(struct bigphys_model *m, unsigned long base_pfn,
+		      unsigned long n, unsigned long align)
+{
+	unsigned long s, i;
+
+	for (s = 0; s + n <= MODEL_PAGES; s++) {
+		if ((base_pfn + s) % align)
+			continue;
+		for (i = 0; i < n && !m->owner[s + i]; i++)
+			;
+		if (i == n)
+			return s;
+	}
+	return -1;
+}
+
+static void model_expect_stats(struct kunit *test, struct bigphys_pool *pool,
+			       struct bigphys_model *m, unsigned int op)
+{
+	unsigned long i, run = 0, blocks = 0, largest = 0, free = 0, nr = 0;
+	struct bigphys_stats st;
+
+	for (i = 0; i <= MODEL_PAGES; i++) {
+		if (i < MODEL_PAGES && !m->owner[i]) {
+			run++;
+			free++;
+			continue;
+		}
+		if (run)
+			blocks++;
+		largest = max(largest, run);
+		run = 0;
+	}
+	for (i = 0; i < MODEL_LIVE; i++)
+		nr += !!m->live[i].p;
+	bigphys_pool_stats(pool, &st);
+	KUNIT_EXPECT_EQ_MSG(test, st.free, free * PAGE_SIZE, "op %u", op);
+	KUNIT_EXPECT_EQ_MSG(test, st.nr_free_blocks, blocks, "op %u", op);
+	KUNIT_EXPECT_EQ_MSG(test, st.largest_free, largest * PAGE_SIZE, "op %u", op);
+	KUNIT_EXPECT_EQ_MSG(test, st.nr_allocs, nr, "op %u", op);
+	KUNIT_EXPECT_LE_MSG(test, pool->dirty_pages, free, "op %u", op);
+}
+
+static void bigphys_model_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = bigphys_test_pool(test, MODEL_PAGES);
+	u8 *base = (u8 *)pool->vbase;
+	unsigned long n, align, bad = 0, i;
+	unsigned int op, slot, r, allocs = 0, fails = 0, zeroed = 0;
+	struct bigphys_model *m;
+	struct rnd_state rs;
+	long want;
+	bool zero;
+	u8 *p;
+
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	prandom_seed_state(&rs, 20261126);
+	memset(base, 0xee, MODEL_PAGES * PAGE_SIZE);	/* never zero at first */
+
+	for (op = 0; op < MODEL_OPS && !test->status; op++) {
+		r = prandom_u32_state(&rs) % 100;
+		for (slot = 0; slot < MODEL_LIVE && m->live[slot].p; slot++)
+			;
+		if (r < 45 && slot < MODEL_LIVE) {
+			r = prandom_u32_state(&rs);
+			if (r % 20 == 0)
+				n = 1 + prandom_u32_state(&rs) % (MODEL_PAGES + 8);
+			else if (r % 4 == 0)
+				n = 1 + prandom_u32_state(&rs) % 64;
+			else
+				n = 1 + prandom_u32_state(&rs) % 8;
+			r = prandom_u32_state(&rs);
+			align = r % 10 ? r % 17 : 17 + (r >> 8) % 400;
+			zero = r & 0x100;
+			want = model_fit(m, pool->base_pfn, n, align ?: 1);
+			p = bigphys_pool_alloc(pool, n * PAGE_SIZE, align,
+					       GFP_KERNEL | (zero ? __GFP_ZERO : 0),
+					       "model");
+			if (want < 0) {
+				KUNIT_EXPECT_NULL_MSG(test, p, "op %u n %lu align %lu",
+						      op, n, align);
+				fails++;
+				if (p)
+					break;
+				continue;
+			}
+			KUNIT_EXPECT_PTR_EQ_MSG(test, p, base + want * PAGE_SIZE,
+						"op %u n %lu align %lu", op, n, align);
+			if (p != base + want * PAGE_SIZE)
+				break;
+			if (zero) {
+				KUNIT_EXPECT_NULL_MSG(test, memchr_inv(p, 0, n * PAGE_SIZE),
+						      "op %u: zeroed allocation not zero", op);
+				zeroed++;
+			}
+			m->live[slot].p = p;
+			m->live[slot].pages = n;
+			m->live[slot].tag = 1 + op % 251;
+			memset(p, m->live[slot].tag, n * PAGE_SIZE);
+			memset(m->owner + want, slot + 1, n);
+			allocs++;
+		} else if (r < 85) {
+			slot = prandom_u32_state(&rs) % MODEL_LIVE;
+			p = m->live[slot].p;
+			if (!p)
+				continue;
+			n = m->live[slot].pages;
+			KUNIT_EXPECT_NULL_MSG(test, memchr_inv(p, m->live[slot].tag,
+							       n * PAGE_SIZE),
+					      "op %u: allocation overwritten", op);
+			KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, p, NULL), 0);
+			memset(m->owner + (p - base) / PAGE_SIZE, 0, n);
+			m->live[slot].p = NULL;
+		} else if (r < 92) {
+			/* Any page that does not start a live allocation. */
+			i = prandom_u32_state(&rs) % MODEL_PAGES;
+			if (m->owner[i] && m->live[m->owner[i] - 1].p == base + i * PAGE_SIZE)
+				continue;
+			KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, base + i * PAGE_SIZE,
+								NULL), -EINVAL);
+			bad++;
+		} else if (r < 98) {
+			bigphys_pool_scrub_step(pool);
+		} else {
+			model_expect_stats(test, pool, m, op);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, pool->bad_frees, bad);
+	model_expect_stats(test, pool, m, op);
+	for (slot = 0; slot < MODEL_LIVE; slot++)
+		if (m->live[slot].p)
+			bigphys_pool_free(pool, m->live[slot].p, NULL);
+	memset(m->owner, 0, sizeof(m->owner));
+	memset(m->live, 0, sizeof(m->live));
+	model_expect_stats(test, pool, m, op);
+	kunit_info(test, "%u ops: %u allocations (%u zeroed), %u failed as modelled, %lu bad frees\n",
+		   op, allocs, zeroed, fails, bad);
+	KUNIT_EXPECT_GT(test, fails, 0);
+	KUNIT_EXPECT_GT(test, zeroed, 100);
 }
 
 static void bigphys_atomic_test(struct kunit *test)
@@ -469,6 +855,69 @@ static void bigphys_held_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, b, NULL), 0);
 }
 
+/*
+ * Freeing is O(log n): the page reference check of tracked pools happens
+ * later. Until then the memory is pending, still counted as used, and an
+ * allocation that needs it checks it itself instead of failing, in any
+ * context; one whose pages are referenced ends up held.
+ */
+static void bigphys_pending_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	struct bigphys_stats st;
+	struct page *page;
+	char *a, *b;
+
+	pool->track_refs = true;
+	/* Keep the background check out of the way. */
+	disable_delayed_work_sync(&pool->verify_work);
+
+	a = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL, "a");
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), 0);
+	KUNIT_EXPECT_EQ(test, pool->nr_pending, 1);
+	KUNIT_EXPECT_EQ(test, pool->pending_bytes, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, pool->used, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pool->bad_frees, 1);
+
+	/* An atomic allocation checks pending memory too. */
+	b = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_ATOMIC, "b");
+	KUNIT_ASSERT_PTR_EQ(test, b, a);
+	KUNIT_EXPECT_EQ(test, pool->nr_pending, 0);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, b, NULL), 0);
+
+	/* Statistics show it free, not pending. */
+	bigphys_pool_stats(pool, &st);
+	KUNIT_EXPECT_EQ(test, st.free, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, pool->nr_pending, 0);
+
+	/* A reference found by the failing allocation: held, not reused. */
+	a = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL, "pinned");
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	page = virt_to_page(a + TEST_SIZE - PAGE_SIZE);
+	get_page(page);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), 0);
+	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, PAGE_SIZE, 0,
+						   GFP_KERNEL, "next"));
+	KUNIT_EXPECT_EQ(test, pool->nr_pending, 0);
+	KUNIT_EXPECT_EQ(test, pool->nr_held, 1);
+	KUNIT_EXPECT_EQ(test, pool->held_bytes, TEST_SIZE);
+	put_page(page);
+	bigphys_pool_reclaim(pool);
+	KUNIT_EXPECT_EQ(test, pool->nr_held, 0);
+	expect_stats(test, pool, TEST_SIZE, 0, 1, TEST_SIZE);
+
+	/* The background check does it by itself. */
+	enable_delayed_work(&pool->verify_work);
+	a = bigphys_pool_alloc(pool, 2 * PAGE_SIZE, 0, GFP_KERNEL, "bg");
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, a, NULL), 0);
+	flush_delayed_work(&pool->verify_work);
+	KUNIT_EXPECT_EQ(test, pool->nr_pending, 0);
+	KUNIT_EXPECT_EQ(test, pool->used, 0);
+}
+
 /* The background scan returns held memory without anyone asking. */
 static void bigphys_held_background_test(struct kunit *test)
 {
@@ -514,6 +963,12 @@ static struct kunit_case bigphys_pool_test_cases[] = {
 	KUNIT_CASE(bigphys_bad_free_test),
 	KUNIT_CASE(bigphys_held_test),
 	KUNIT_CASE(bigphys_held_background_test),
+	KUNIT_CASE(bigphys_pending_test),
+	KUNIT_CASE(bigphys_scrub_test),
+	KUNIT_CASE(bigphys_writer_test),
+	KUNIT_CASE(bigphys_scrub_thread_test),
+	KUNIT_CASE(bigphys_search_batch_test),
+	KUNIT_CASE(bigphys_model_test),
 	KUNIT_CASE(bigphys_atomic_test),
 	KUNIT_CASE(bigphys_concurrency_test),
 	KUNIT_CASE(bigphys_boot_area_test),

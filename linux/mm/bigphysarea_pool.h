@@ -9,21 +9,36 @@
 #include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
-struct gen_pool;
+struct task_struct;
 
 #define BIGPHYS_OWNER_LEN	24
 
 /**
- * struct bigphys_alloc - one live allocation
+ * enum bigphys_alloc_state - where an allocation is in its life
+ * @BIGPHYS_LIVE: allocated, its owner has not freed it
+ * @BIGPHYS_PENDING: freed by its owner; its pages have not been checked
+ *	for references yet (on &bigphys_pool.pending, or being checked)
+ * @BIGPHYS_HELD: freed, but its pages still carry references (GUP pins,
+ *	pipe buffers); on &bigphys_pool.held until they are gone
+ */
+enum bigphys_alloc_state {
+	BIGPHYS_LIVE,
+	BIGPHYS_PENDING,
+	BIGPHYS_HELD,
+};
+
+/**
+ * struct bigphys_alloc - one allocation, live or on its way back
  * @node: entry in &bigphys_pool.allocs, ordered by @addr
  * @addr: kernel virtual address of the first byte
  * @size: size in bytes, a multiple of PAGE_SIZE
  * @owner: who allocated it, for statistics
- * @held_node: entry in &bigphys_pool.held while @held
- * @held: freed by its owner, but its pages may still carry references
- *	(GUP pins, pipe buffers); not reused until they are gone
+ * @held_node: entry in &bigphys_pool.pending or &bigphys_pool.held
+ * @state: see enum bigphys_alloc_state; anything but BIGPHYS_LIVE makes
+ *	a second free invalid
  */
 struct bigphys_alloc {
 	struct rb_node node;
@@ -31,16 +46,61 @@ struct bigphys_alloc {
 	size_t size;
 	char owner[BIGPHYS_OWNER_LEN];
 	struct list_head held_node;
-	bool held;
+	enum bigphys_alloc_state state;
+};
+
+/**
+ * struct bigphys_extent_aug - what an extent's subtree holds at most
+ * @max: the largest free extent, in pages
+ * @dirty: the largest number of not known-zero pages in one extent
+ * @zero: the largest known-zero part of one extent
+ */
+struct bigphys_extent_aug {
+	unsigned long max;
+	unsigned long dirty;
+	unsigned long zero;
+};
+
+/**
+ * struct bigphys_extent - a maximal run of free pages
+ * @rb: entry in &bigphys_pool.free, ordered by @start
+ * @start: first page, counted from the start of the pool
+ * @pages: number of pages
+ * @zlo: first page of the part known to be zero
+ * @zhi: page after it; @zlo == @zhi when no part is known to be zero
+ * @aug: the subtree's largest values, for searches in O(log n)
+ * @spare: entry in &bigphys_pool.spare while unused
+ *
+ * Only one known-zero part is kept per extent. When extents join, the
+ * longer one survives; the other is forgotten and scrubbed again.
+ */
+struct bigphys_extent {
+	struct rb_node rb;
+	unsigned long start;
+	unsigned long pages;
+	unsigned long zlo;
+	unsigned long zhi;
+	struct bigphys_extent_aug aug;
+	struct list_head spare;
 };
 
 /**
  * struct bigphys_pool - an allocator instance over one contiguous range
- * @gp: genalloc pool doing the bitmap work, one chunk, page granular
- * @lock: protects @allocs, @held, @used, @held_bytes, @nr_allocs,
- *	@nr_held and @bad_frees, and keeps them consistent with @gp's bitmap;
+ * @lock: protects @free, @spare, @allocs, @pending, @held, @used,
+ *	@pending_bytes, @held_bytes, @nr_allocs, @nr_pending, @nr_held,
+ *	@verifying, @bad_frees, @dirty_pages, @writers, @writers_seq,
+ *	@scrub_busy, @scrub_seq, @scrub_cursor, @scrubbed_pages and
+ *	@lock_max_ns, and every allocation's &bigphys_alloc.state;
  *	taken with interrupts disabled, so allocation and free work from any
- *	context. Never held for work proportional to a size or a count.
+ *	context. Never held for work proportional to a size, and for work
+ *	proportional to a count only in O(log n) steps.
+ * @free: free extents, ordered by address, each subtree knowing its
+ *	largest extent and its largest not known-zero part
+ * @spare: extent records not in @free. There is always one more record
+ *	than live allocations: @free can never need more, so freeing never
+ *	allocates memory.
+ * @base_pfn: page frame number of the first page
+ * @dirty_pages: free pages not known to be zero
  * @allocs: live allocations, ordered by address
  * @vbase: virtual address of the range
  * @pbase: physical address of the range
@@ -49,16 +109,41 @@ struct bigphys_alloc {
  * @nr_allocs: number of entries in @allocs
  * @bad_frees: number of invalid or double frees seen
  * @track_refs: freed pages still referenced are held, not reused
+ * @pending: freed allocations whose pages are not checked yet
+ * @pending_bytes: bytes in @pending or being checked (counted in @used)
+ * @nr_pending: number of allocations in @pending or being checked
+ * @verifying: allocations taken off @pending and being checked right now
+ * @verify_work: checks @pending in the background, one jiffy after the
+ *	first free it finds queued (frees in a burst share one run)
+ * @verify_done: woken whenever an allocation has been checked
  * @held: freed allocations waiting for their pages' references to drop
  * @held_bytes: bytes in @held (counted in @used as well)
  * @nr_held: number of entries in @held
  * @reclaim_lock: serialises the scans of @held
  * @reclaim_work: rescans @held while it is not empty
  * @reclaim_delay: current rescan interval in jiffies (backs off)
+ * @scrub: scrub free memory in the background (READ/WRITE_ONCE)
+ * @scrub_task: the scrubbing thread, or NULL
+ * @scrub_wait: the thread sleeps here until there is work
+ * @scrub_done: woken after each scrubbed chunk
+ * @scrub_busy: pages claimed by the scrubber right now (under @lock)
+ * @scrub_seq: counts chunks given back by the scrubber
+ * @scrub_cursor: where the scrubber looks next (page)
+ * @scrubbed_pages: pages scrubbed since the pool was set up
+ * @writers: users that can write free memory behind the allocator's back
+ *	(writable whole-area mappings); while there is one, no free memory
+ *	is known to be zero and nothing is scrubbed
+ * @writers_seq: counts bigphys_pool_writer_get() calls, so that a scrubbed
+ *	chunk written meanwhile is not given back as zero
+ * @lock_max_ns: longest hold of @lock (CONFIG_BIGPHYS_AREA_BENCH only)
+ * @lock_t0: when @lock was taken (CONFIG_BIGPHYS_AREA_BENCH only)
  */
 struct bigphys_pool {
-	struct gen_pool *gp;
 	spinlock_t lock;		/* see the kernel-doc above */
+	struct rb_root free;
+	struct list_head spare;
+	unsigned long base_pfn;
+	unsigned long dirty_pages;
 	struct rb_root allocs;
 	unsigned long vbase;
 	phys_addr_t pbase;
@@ -67,19 +152,38 @@ struct bigphys_pool {
 	unsigned long nr_allocs;
 	unsigned long bad_frees;
 	bool track_refs;
+	struct list_head pending;
+	size_t pending_bytes;
+	unsigned long nr_pending;
+	unsigned long verifying;
+	struct delayed_work verify_work;
+	wait_queue_head_t verify_done;
 	struct list_head held;
 	size_t held_bytes;
 	unsigned long nr_held;
 	struct mutex reclaim_lock;	/* see the kernel-doc above */
 	struct delayed_work reclaim_work;
 	unsigned long reclaim_delay;
+	bool scrub;
+	struct task_struct *scrub_task;
+	wait_queue_head_t scrub_wait;
+	wait_queue_head_t scrub_done;
+	unsigned long scrub_busy;
+	unsigned long scrub_seq;
+	unsigned long scrub_cursor;
+	unsigned long scrubbed_pages;
+	unsigned long writers;
+	unsigned long writers_seq;
+	u64 lock_max_ns;
+	u64 lock_t0;
 };
 
 /**
  * struct bigphys_alloc_info - a copy of one allocation, for listings
  * @phys: physical address of the first byte
  * @size: size in bytes
- * @held: freed, waiting for page references to drop
+ * @held: freed, waiting for its pages to be checked or for their
+ *	references to drop
  * @owner: who allocated it
  */
 struct bigphys_alloc_info {
@@ -99,8 +203,14 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size);
 void bigphys_pool_stats(struct bigphys_pool *pool,
 			struct bigphys_stats *stats);
 void bigphys_pool_reclaim(struct bigphys_pool *pool);
+void bigphys_pool_settle(struct bigphys_pool *pool);
+void bigphys_pool_writer_get(struct bigphys_pool *pool);
+void bigphys_pool_writer_put(struct bigphys_pool *pool);
 bool bigphys_pool_next(struct bigphys_pool *pool, phys_addr_t from,
 		       struct bigphys_alloc_info *info);
+int bigphys_pool_scrub_start(struct bigphys_pool *pool);
+void bigphys_pool_set_scrub(struct bigphys_pool *pool, bool on);
+bool bigphys_pool_scrub_step(struct bigphys_pool *pool);
 
 /* The pool over the boot area, or NULL (bigphysarea_api.c). */
 struct bigphys_pool *bigphys_boot_pool(void);

@@ -2,11 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 # In-guest part of make bench (bench kernel, booted with bigphysarea= and
 # cma= of the same size). Prints "BENCH ..." lines for scripts/bench.
-#   bench.sh contig|churn|scale|mmap|fault|grab|heap|odirect|dmabuf|all
+#   bench.sh contig|churn|scale|mmap|fault|grab|lat|irqoff|zeroed|scrub|heap|odirect|dmabuf|all
 # odirect (and all) overwrite the first virtio disk (scripts/bench attaches
 # a scratch image).
 B=/sys/kernel/debug/bigphysarea_bench
+SCRUB=/sys/module/bigphysarea/parameters/scrub
 run() { echo "$*" >$B/cmd && cat $B/result || echo "error"; }
+area=$(awk '/^Big physical area, size/{print int($5 / 1024) "M"}' /proc/bigphysarea)
+
+# Fragmentation figure: free blocks of order >= 9 (2 MiB) outside the CMA
+# area, and inside it, from /proc/pagetypeinfo.
+fragfig() {
+	awk -v st="$1" '/^Node .* type / {
+			n = 0; for (o = 9; 7 + o <= NF; o++) n += $(7 + o)
+			if ($6 == "CMA") cma += n; else if ($6 != "Isolate") other += n
+		}
+		END { printf "BENCH fragfig %s ge9_noncma %d ge9_cma %d\n", st, other, cma }' /proc/pagetypeinfo
+}
 
 contig() {	# $1: idle|frag
 	for size in 4M 64M 256M; do
@@ -27,6 +39,86 @@ fragment() {
 	free_mb=$(awk '/^MemAvailable:/{print int($2 / 1024)}' /proc/meminfo)
 	dd if=/dev/zero of=/tmp/fill bs=1M count=$((free_mb * 6 / 10)) 2>/dev/null
 	echo "BENCH frag tmpfs_MB $((free_mb * 6 / 10)) $(run frag 128)"
+}
+
+# Where CMA can fail and the area cannot: N tries of 64 and 256 MiB each.
+cmafail() {	# $1: pinned|full
+	for size in 64M 256M; do
+		bytes=$(( ${size%M} << 20 ))
+		for m in bigphys cma contig; do
+			echo "BENCH cmafail $1 $m $size $(run contig $m $bytes 10 0)"
+		done
+	done
+}
+
+failcases() {
+	# No swap, tmpfs filling RAM: the page allocator spills into the CMA
+	# area once the rest is gone, and migrated pages have nowhere to go.
+	# (a tmpfs of its own: /tmp is capped at half of RAM, which the first
+	# fill already took)
+	memfree_mb=$(awk '/^MemFree:/{print int($2 / 1024)}' /proc/meminfo)
+	mkdir -p /fill && mount -t tmpfs -o size=100% fill /fill
+	dd if=/dev/zero of=/fill/fill2 bs=1M count=$((memfree_mb - 40)) 2>/dev/null
+	echo "BENCH full tmpfs_MB $((memfree_mb - 40)) $(awk '/^MemFree:/{print $2 " kB free"}' /proc/meminfo)"
+	fragfig full
+	cmafail full
+	# Room to migrate to again (the first fill goes), CMA still in use:
+	# then short-term references (I/O in flight, vmsplice()d page cache)
+	# on one in-use page per thousand inside the CMA area.
+	rm -f /tmp/fill
+	fragfig cmaused
+	cmafail cmaused
+	echo "BENCH pincma $(run pincma 1)"
+	cmafail pinned
+	run pincma 0 >/dev/null
+	rm -f /fill/fill2
+	umount /fill
+}
+
+# bigphys alloc-only and free latency per size (both timed apart).
+lat() {
+	for size in 4K 4M 64M 256M 4G; do
+		case $size in *K) b=$(( ${size%K} << 10 )) ;; *M) b=$(( ${size%M} << 20 )) ;; *G) b=$(( ${size%G} << 30 )) ;; esac
+		mb=$(( b >> 20 )); [ "$mb" -gt "${area%M}" ] && continue
+		echo "BENCH lat $area $size $(run lat $b 20)"
+		echo "BENCH latnoref $area $size $(run lat $b 20 1)"
+		echo "BENCH latwarm $area $size $(run lat $b 20 0 1)"
+	done
+}
+
+# Longest pool lock hold (interrupts off) of one alloc or free, by live buffers.
+irqoff() {
+	for live in 1 100 10000 100000; do
+		# one page each and a hole after it: 8 KiB per live buffer
+		[ $((live * 8 / 1024 + 80)) -ge "${area%M}" ] && continue
+		echo "BENCH irqoff $area live $live $(run irqoff $live 2000)"
+	done
+}
+
+# Everything but zeroed() and scrub() runs with scrubbing off, so that no
+# scrubber chunk is out while alloc-only latency is measured.
+
+# Zeroed allocations once the scrubber has caught up (it waits before each
+# iteration, untimed), and with scrubbing off.
+zeroed() {
+	for size in 4M 64M 256M; do
+		bytes=$(( ${size%M} << 20 ))
+		case $size in 4M) iters=20 ;; 64M) iters=8 ;; 256M) iters=4 ;; esac
+		echo 1 >$SCRUB
+		echo "BENCH zeroed $size scrubbed $(run contig bigphys $bytes $iters 1 1)"
+		echo "BENCH zeroed $size allocidle $(run contig bigphys $bytes $iters 0 1)"
+		echo 0 >$SCRUB
+		echo "BENCH zeroed $size noscrub $(run contig bigphys $bytes $iters 1 0)"
+	done
+}
+
+# Scrub time of freed memory, and 4 KiB alloc+free while it runs.
+scrub() {
+	echo 1 >$SCRUB
+	echo "BENCH churn bigphys 4096 $(run churn bigphys 4096 2000)"
+	echo "BENCH scrubwait boot $(run scrubwait 600000)"
+	mb=$(( ${area%M} - 16 ))
+	echo "BENCH scrub $mb $(run scrubtime $mb)"
 }
 
 heap() {	# $1: idle|frag. dma-buf heap ALLOC latency, bigphys vs CMA heap
@@ -83,6 +175,11 @@ grab() {
 
 case ${1:-all} in
 contig) contig idle ;;
+lat) lat ;;
+irqoff) irqoff ;;
+zeroed) zeroed ;;
+scrub) scrub ;;
+area) lat; irqoff; echo "BENCH scale live 100000 $(run scale 100000 2000)" ;;
 churn) churn ;;
 scale) scale ;;
 mmap) bigphys-bench 16 3 ;;
@@ -97,16 +194,25 @@ dmabuf)	# the dma-buf figures alone: heap idle, O_DIRECT, heap after filling mem
 	heap frag
 	;;
 all)
+	echo 0 >$SCRUB
 	bigphys-bench 16 3
 	fault
 	churn
 	scale
+	fragfig idle
 	contig idle
+	zeroed
+	lat
+	irqoff
+	scrub
+	echo 0 >$SCRUB
 	heap idle
 	odirect
 	grab
 	fragment
+	fragfig frag
 	contig frag
 	heap frag
+	failcases
 	;;
 esac

@@ -13,7 +13,7 @@ before=$(stat -c %Y "$OBJ/.config")
 "$TOP/scripts/configure" >/dev/null 2>&1
 check "scripts/configure succeeds and keeps the config" test $? = 0 -a "$(stat -c %Y "$OBJ/.config")" = "$before"
 for sym in CONFIG_BIGPHYS_AREA CONFIG_BIGPHYS_AREA_KUNIT_TEST CONFIG_KUNIT CONFIG_CMA \
-	CONFIG_GENERIC_ALLOCATOR CONFIG_X86_PAT CONFIG_MTRR CONFIG_MODULES CONFIG_SMP; do
+	CONFIG_X86_PAT CONFIG_MTRR CONFIG_MODULES CONFIG_SMP; do
 	check "$sym=y in the built config" grep -qx "$sym=y" "$OBJ/.config"
 done
 check "build/linux points at the built tree" test -f "$BUILD/linux/Module.symvers"

@@ -84,6 +84,31 @@ static void bad(struct state *s, const char *what)
 	s->errors++;
 }
 
+/*
+ * A new buffer is zero: its first, last and one more page (picked from
+ * its id, so the fuzzer's random sequence stays what the seed makes it).
+ */
+static void check_zero(struct state *s, uint64_t off, uint64_t size, uint32_t id)
+{
+	uint64_t pages = size / PG, pg[3] = { 0, pages - 1, id * 2654435761ULL % pages };
+	uint8_t *p;
+	int i, j;
+
+	if (!pages)
+		return;
+	p = mmap(NULL, size, PROT_READ, MAP_SHARED, s->fd, (off_t)off);
+	if (p == MAP_FAILED)
+		return;
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < (int)PG; j++)
+			if (p[pg[i] * PG + j]) {
+				bad(s, "new buffer not zero");
+				i = 3;
+				break;
+			}
+	munmap(p, size);
+}
+
 static void op_alloc(struct state *s)
 {
 	struct bigphys_alloc_req r = {
@@ -104,6 +129,7 @@ static void op_alloc(struct state *s)
 		return;
 	if (r.size % PG || !r.id || !r.offset || r.size > s->total)
 		bad(s, "ALLOC succeeded with a bad result");
+	check_zero(s, r.offset, r.size, r.id);
 	if (slot < 0) {	/* table full: free it again */
 		struct bigphys_free_req f = { .id = r.id };
 

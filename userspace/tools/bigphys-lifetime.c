@@ -3,10 +3,12 @@
  * bigphys-lifetime: in-guest TAP test that nothing of one owner reaches
  * another through /dev/bigphys: pages in a pipe (vmsplice) after FREE or
  * close, held memory in INFO and `bigphys info`, racing ioctls on one fd,
- * a reply that cannot be copied out, and (mode "lockdown") the whole-area
- * mapping under kernel lockdown.
+ * a reply that cannot be copied out, free memory written through the
+ * whole-area mapping never handed out as zeroed (mode "scrub", with
+ * background scrubbing on), and (mode "lockdown") the whole-area mapping
+ * under kernel lockdown.
  *
- *	bigphys-lifetime [all|pipe|area|race|lockdown] [--iterations N]
+ *	bigphys-lifetime [all|pipe|area|scrub|race|lockdown] [--iterations N]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -209,6 +211,108 @@ static void area_pin_case(void)
 	close(fd);
 }
 
+#define SCRUB_FILE "/sys/kernel/debug/bigphysarea/scrub"
+
+/* A "NAME value" line of the debugfs scrub file, or -1. */
+static long scrub_value(const char *name)
+{
+	char line[128];
+	size_t len = strlen(name);
+	long v = -1;
+	FILE *f = fopen(SCRUB_FILE, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			v = strtol(line + len + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/* The number of pages of a new whole-area buffer that are not all zero. */
+static long alloc_nonzero_pages(int fd, uint64_t size)
+{
+	struct bigphys_alloc_req req;
+	unsigned char *q;
+	long bad = 0;
+
+	if (alloc_buf(fd, size, &req))
+		return -1;
+	q = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, req.offset);
+	if (q == MAP_FAILED) {
+		free_buf(fd, req.id);
+		return -1;
+	}
+	for (uint64_t off = 0; off < size; off += 4096)
+		bad += !all_bytes(q + off, 4096, 0);
+	munmap(q, size);
+	free_buf(fd, req.id);
+	return bad;
+}
+
+/*
+ * Free memory the scrubber zeroed is known to be zero, and zeroed
+ * allocations take it without a memset(). A writable whole-area mapping
+ * can write into it behind the allocator's back: while one exists nothing
+ * is known to be zero, and what was known before is forgotten, so that
+ * new buffers are zero during and after the mapping.
+ */
+static void area_scrub_case(void)
+{
+	struct bigphys_info in;
+	unsigned char *area;
+	int fd = open(DEV, O_RDWR | O_CLOEXEC), i;
+	long bad;
+
+	if (fd < 0 || info(fd, &in) || in.free != in.total) {
+		ok(0, "scrub: open, INFO, the area all free");
+		return;
+	}
+	if (scrub_value("scrub") != 1) {
+		ok(0, "scrub: background scrubbing is on (%ld)", scrub_value("scrub"));
+		close(fd);
+		return;
+	}
+	for (i = 0; i < 300 && scrub_value("dirty_kB") != 0; i++)
+		usleep(100000);
+	ok(scrub_value("dirty_kB") == 0, "scrub: the free area is scrubbed");
+
+	area = mmap(NULL, in.total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ok(area != MAP_FAILED, "scrub: root maps the whole area writable");
+	if (area == MAP_FAILED) {
+		close(fd);
+		return;
+	}
+	ok(scrub_value("writers") == 1, "scrub: the mapping counts as a writer");
+	ok(scrub_value("dirty_kB") == (long)(in.total >> 10),
+	   "scrub: nothing is known to be zero while it exists (dirty_kB %ld)",
+	   scrub_value("dirty_kB"));
+	memset(area, 0xa5, in.total);
+	bad = alloc_nonzero_pages(fd, in.total);
+	ok(bad == 0, "scrub: a new buffer is zero while the area is mapped (%ld pages not)", bad);
+	memset(area, 0x5a, in.total);
+	munmap(area, in.total);
+	ok(scrub_value("writers") == 0, "scrub: no writer after munmap");
+	bad = alloc_nonzero_pages(fd, in.total);
+	ok(bad == 0, "scrub: a new buffer is zero after the mapping is gone (%ld pages not)", bad);
+
+	/* Scrubbed again, then a read-only mapping is no writer. */
+	for (i = 0; i < 300 && scrub_value("dirty_kB") != 0; i++)
+		usleep(100000);
+	ok(scrub_value("dirty_kB") == 0, "scrub: scrubbed again once the writer is gone");
+	close(fd);
+	fd = open(DEV, O_RDONLY | O_CLOEXEC);
+	area = fd < 0 ? MAP_FAILED : mmap(NULL, in.total, PROT_READ, MAP_SHARED, fd, 0);
+	ok(area != MAP_FAILED && scrub_value("writers") == 0 &&
+	   scrub_value("dirty_kB") == 0,
+	   "scrub: a read-only whole-area mapping keeps what is known to be zero");
+	if (area != MAP_FAILED)
+		munmap(area, in.total);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Threads on one fd: ALLOC, FREE of guessed ids, SYNC, mmap/munmap. */
 struct racer {
 	int fd;
@@ -330,7 +434,7 @@ int main(int argc, char **argv)
 	long iterations = 20000;
 
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: bigphys-lifetime [all|pipe|area|race|lockdown] [--iterations N]\n");
+		printf("usage: bigphys-lifetime [all|pipe|area|scrub|race|lockdown] [--iterations N]\n");
 		return 0;
 	}
 	if (argc > 3 && !strcmp(argv[2], "--iterations"))
@@ -341,6 +445,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "all") || !strcmp(mode, "area"))
 		area_pin_case();
+	if (!strcmp(mode, "scrub"))
+		area_scrub_case();
 	if (!strcmp(mode, "all") || !strcmp(mode, "race"))
 		race_case(iterations);
 	if (!strcmp(mode, "lockdown"))

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Background scrubbing, on by default: the boot area gets scrubbed, the
+# fuzzer finds every new buffer zero (first, last and one more page),
+# free memory written through a writable whole-area mapping is never
+# handed out as zeroed, and the run-time switch turns it off. A boot with
+# bigphysarea.scrub=0 scrubs nothing.
+. "$(dirname "$0")/../tap.sh"
+out=$("$VMRUN" --timeout 300 --append "bigphysarea=4096 kunit.enable=0" -- sh -c '
+	S=/sys/kernel/debug/bigphysarea/scrub
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do grep -q "^dirty_kB 0$" $S && break; sleep 1; done
+	sed "s/^/scrub-boot: /" $S
+	/usr/bin/bigphys-lifetime scrub
+	sh /tests/fuzz.t
+	echo 0 >/sys/module/bigphysarea/parameters/scrub
+	sed "s/^/scrub-off: /" $S' 2>&1)
+sed -n 's/^\(not \)\{0,1\}ok/# &/p' <<<"$out"
+check "the boot area was scrubbed" grep -q '^scrub-boot: dirty_kB 0' <<<"$out"
+check "scrubbing is on by default" grep -q '^scrub-boot: scrub 1' <<<"$out"
+check "16 MiB or more scrubbed" grep -Eq '^scrub-boot: scrubbed_kB (1[6-9][0-9]{3}|[2-9][0-9]{4}|[0-9]{6,})$' <<<"$out"
+check "whole-area mapping: new buffers zero during and after it" \
+	bash -c 'grep -q "^ok .*scrub: a new buffer is zero after the mapping is gone" <<<"$1" &&
+		! grep -q "^not ok .*scrub:" <<<"$1"' _ "$out"
+check "fuzz run passed with scrubbing on" grep -q '^ok - .*fuzz exit status' <<<"$out"
+check "fuzz: area free afterwards" grep -q '^ok - .*area free after fuzzing' <<<"$out"
+check "no fuzz or scrub failure" bash -c '! grep -q "^not ok" <<<"$1"' _ "$out"
+check "the switch turns it off" grep -q '^scrub-off: scrub 0' <<<"$out"
+
+out=$("$VMRUN" --timeout 120 --append "bigphysarea=4096 bigphysarea.scrub=0 kunit.enable=0" -- sh -c '
+	sleep 2
+	sed "s/^/scrub-param: /" /sys/kernel/debug/bigphysarea/scrub' 2>&1)
+check "bigphysarea.scrub=0: off" grep -q '^scrub-param: scrub 0' <<<"$out"
+check "bigphysarea.scrub=0: nothing scrubbed" grep -q '^scrub-param: scrubbed_kB 0$' <<<"$out"
+tap_done
