@@ -13,7 +13,7 @@
 #include "bpgrab-pattern.h"
 
 static unsigned int fps = 30;
-module_param(fps, uint, 0644);
+module_param(fps, uint, 0444);
 MODULE_PARM_DESC(fps, "default frame rate (1-max_fps)");
 
 /*
@@ -167,8 +167,8 @@ static int bpgrab_s_parm(struct file *file, void *priv,
 	if (parm->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
 		return -EINVAL;
 	if (tpf->numerator && tpf->denominator)
-		g->fps = clamp_t(u32, DIV_ROUND_CLOSEST(tpf->denominator,
-							tpf->numerator),
+		g->fps = clamp_t(u64, DIV_ROUND_CLOSEST_ULL((u64)tpf->denominator,
+							    tpf->numerator),
 				 1, g->max_fps);
 	return bpgrab_g_parm(file, priv, parm);
 }

@@ -20,14 +20,16 @@
 static void bpgrab_dma_write(struct bpgrab_dev *g, struct bpgrab_buffer *b)
 {
 	u8 *frame = vb2_plane_vaddr(&b->vb.vb2_buf, 0);
-	size_t size = g->fmt.sizeimage, off;
+	size_t size = g->fmt.sizeimage, off = 0;
 
 	/*
-	 * Both sides are page aligned (the background is vmalloc()ed): whole
-	 * pages go through copy_page(), the architecture's fastest page copy.
+	 * Whole pages go through copy_page(), the architecture's fastest page
+	 * copy, when the frame is page aligned (the background is vmalloc()ed;
+	 * area buffers always are, an imported dma-buf's mapping need not be).
 	 */
-	for (off = 0; off + PAGE_SIZE <= size; off += PAGE_SIZE)
-		copy_page(frame + off, g->background + off);
+	if (PAGE_ALIGNED(frame))
+		for (; off + PAGE_SIZE <= size; off += PAGE_SIZE)
+			copy_page(frame + off, g->background + off);
 	memcpy(frame + off, g->background + off, size - off);
 	bpgrab_pattern_overlay(frame, g->fmt.width, g->fmt.height,
 			       g->fmt.pixelformat, b->vb.sequence);

@@ -344,7 +344,7 @@ static int bigphys_sg_table(struct bigphys_dmabuf *b, struct sg_table *table)
 		size_t len = min_t(size_t, left, BIGPHYS_SG_MAX);
 
 		sg_set_page(sg, page, len, 0);
-		page += len >> PAGE_SHIFT;
+		page = nth_page(page, len >> PAGE_SHIFT);
 		left -= len;
 	}
 	return 0;
@@ -463,7 +463,7 @@ static vm_fault_t bigphys_dmabuf_fault(struct vm_fault *vmf)
 
 	if (vmf->pgoff >= b->buf.size >> PAGE_SHIFT)
 		return VM_FAULT_SIGBUS;
-	page = virt_to_page(b->buf.vaddr) + vmf->pgoff;
+	page = nth_page(virt_to_page(b->buf.vaddr), vmf->pgoff);
 	ret = vm_insert_page(vmf->vma, vmf->address, page);
 	if (ret == -ENOMEM)
 		return VM_FAULT_OOM;
@@ -509,7 +509,7 @@ static void *bigphys_dmabuf_do_vmap(struct bigphys_dmabuf *b)
 	if (!pages)
 		return NULL;
 	for (i = 0; i < n; i++)
-		pages[i] = virt_to_page(b->buf.vaddr) + i;
+		pages[i] = nth_page(virt_to_page(b->buf.vaddr), i);
 	vaddr = vmap(pages, n, VM_MAP, prot);
 	kvfree(pages);
 	if (vaddr)

@@ -403,6 +403,7 @@ int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
 	INIT_DELAYED_WORK(&pool->reclaim_work, bigphys_reclaim_work);
 	init_waitqueue_head(&pool->scrub_wait);
 	init_waitqueue_head(&pool->scrub_done);
+	atomic_set(&pool->scrub_held_off, 0);
 	pool->vbase = (unsigned long)vaddr;
 	pool->pbase = phys;
 	pool->base_pfn = PHYS_PFN(phys);
@@ -517,7 +518,7 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 	struct bigphys_extent *e, *spare;
 	struct bigphys_alloc *ba;
 	unsigned int looked = 0, retries = 0, verified = 0;
-	bool found, busy, pending, verifying;
+	bool found, busy, pending, verifying, holding_off = false;
 
 	if (!size || size > pool->size)
 		return NULL;
@@ -576,6 +577,10 @@ retry:
 	pending = !list_empty(&pool->pending);
 	verifying = pool->verifying;
 	bigphys_unlock(pool, flags);
+	if (holding_off) {
+		atomic_dec(&pool->scrub_held_off);
+		holding_off = false;
+	}
 
 	if (!found) {
 		/*
@@ -597,7 +602,14 @@ retry:
 		 * The scrubber has a chunk out: it may be what was missing.
 		 * It comes back within one chunk's zeroing.
 		 */
-		if (busy && retries++ < 2 && gfpflags_allow_blocking(gfp)) {
+		if (busy && retries++ < 3 && gfpflags_allow_blocking(gfp)) {
+			/*
+			 * On another CPU the scrubber would take the next
+			 * chunk as soon as it gives this one back: hold it off
+			 * until this allocation has looked again.
+			 */
+			atomic_inc(&pool->scrub_held_off);
+			holding_off = true;
 			wait_event_timeout(pool->scrub_done,
 					   READ_ONCE(pool->scrub_seq) != seq, HZ);
 			looked = 0;
@@ -982,7 +994,7 @@ bool bigphys_pool_scrub_step(struct bigphys_pool *pool)
 		return false;
 	flags = bigphys_lock(pool);
 	e = NULL;
-	if (!pool->writers) {
+	if (!pool->writers && !atomic_read(&pool->scrub_held_off)) {
 		e = ext_from(pool, pool->scrub_cursor, 1, EXT_DIRTY);
 		if (!e)
 			e = ext_from(pool, 0, 1, EXT_DIRTY);

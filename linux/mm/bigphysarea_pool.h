@@ -128,6 +128,8 @@ struct bigphys_extent {
  * @scrub_done: woken after each scrubbed chunk
  * @scrub_busy: pages claimed by the scrubber right now (under @lock)
  * @scrub_seq: counts chunks given back by the scrubber
+ * @scrub_held_off: allocations waiting for a chunk the scrubber has out;
+ *	while there is one, the scrubber claims no new chunk
  * @scrub_cursor: where the scrubber looks next (page)
  * @scrubbed_pages: pages scrubbed since the pool was set up
  * @writers: users that can write free memory behind the allocator's back
@@ -170,6 +172,7 @@ struct bigphys_pool {
 	wait_queue_head_t scrub_done;
 	unsigned long scrub_busy;
 	unsigned long scrub_seq;
+	atomic_t scrub_held_off;
 	unsigned long scrub_cursor;
 	unsigned long scrubbed_pages;
 	unsigned long writers;

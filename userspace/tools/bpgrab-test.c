@@ -158,6 +158,10 @@ static void test_formats(void)
 	ok(!xio(fd, VIDIOC_S_PARM, &parm) &&
 	   parm.parm.capture.timeperframe.denominator == max_fps(),
 	   "S_PARM 5000 fps gives the module's max_fps");
+	parm.parm.capture.timeperframe = (struct v4l2_fract){ 1, UINT32_MAX };
+	ok(!xio(fd, VIDIOC_S_PARM, &parm) &&
+	   parm.parm.capture.timeperframe.denominator == max_fps(),
+	   "S_PARM 1/UINT32_MAX s gives max_fps too (no u32 wrap)");
 	close(fd);
 }
 
