@@ -152,12 +152,12 @@ static int bpgrab_g_parm(struct file *file, void *priv,
 	if (parm->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
 		return -EINVAL;
 	parm->parm.capture.capability = V4L2_CAP_TIMEPERFRAME;
-	parm->parm.capture.timeperframe = (struct v4l2_fract){ 1, g->fps };
+	parm->parm.capture.timeperframe = (struct v4l2_fract){ 1, READ_ONCE(g->fps) };
 	parm->parm.capture.readbuffers = 0;
 	return 0;
 }
 
-/* The rate a stream uses is the one set when it starts. */
+/* A running stream follows the new rate from its next frame slot on. */
 static int bpgrab_s_parm(struct file *file, void *priv,
 			 struct v4l2_streamparm *parm)
 {
@@ -167,9 +167,10 @@ static int bpgrab_s_parm(struct file *file, void *priv,
 	if (parm->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
 		return -EINVAL;
 	if (tpf->numerator && tpf->denominator)
-		g->fps = clamp_t(u64, DIV_ROUND_CLOSEST_ULL((u64)tpf->denominator,
-							    tpf->numerator),
-				 1, g->max_fps);
+		WRITE_ONCE(g->fps,
+			   clamp_t(u64, DIV_ROUND_CLOSEST_ULL((u64)tpf->denominator,
+							      tpf->numerator),
+				   1, g->max_fps));
 	return bpgrab_g_parm(file, priv, parm);
 }
 

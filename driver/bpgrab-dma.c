@@ -64,15 +64,17 @@ static void bpgrab_dma_frame(struct bpgrab_dev *g, u32 missed)
 /*
  * Frame slots follow the clock: if writing a frame overran one or more
  * slots, those are counted as dropped, like a sensor that does not wait.
+ * A new frame rate (S_PARM) applies from the next slot on.
  */
 static int bpgrab_dma_thread(void *data)
 {
 	struct bpgrab_dev *g = data;
-	u64 interval = div_u64(NSEC_PER_SEC, g->fps);
+	u64 interval = div_u64(NSEC_PER_SEC, READ_ONCE(g->fps));
 	ktime_t next = ktime_add_ns(ktime_get(), interval);
 	u32 missed = 0;
 
 	while (!kthread_should_stop()) {
+		interval = div_u64(NSEC_PER_SEC, READ_ONCE(g->fps));
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (kthread_should_stop()) {
 			__set_current_state(TASK_RUNNING);

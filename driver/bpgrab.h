@@ -38,14 +38,15 @@ struct bpgrab_buffer {
  * @queue: the capture queue
  * @dev: the platform device, referenced for as long as this structure
  * @lock: serialises every ioctl, open, release and remove(); protects
- *	@fmt, @fps, @engine and @background
+ *	@fmt, @fps, @engine and @background; the engine reads @fps
+ *	locklessly (READ_ONCE()), at every frame slot
  * @qlock: protects @queued, @sequence and @dropped; taken by the engine
  * @queued: buffers waiting for a frame, oldest first
  * @engine: the DMA engine's thread while streaming
  * @background: the part of the test pattern that every frame shares,
  *	computed at STREAMON
  * @fmt: current format
- * @fps: frame rate
+ * @fps: frame rate; a change takes effect at the next frame slot
  * @max_fps: fastest frame rate offered; set at probe
  * @sequence: next frame slot number
  * @dropped: frame slots without a queued buffer since STREAMON

@@ -866,6 +866,7 @@ static void bigphys_pending_test(struct kunit *test)
 	struct bigphys_pool *pool = test->priv;
 	struct bigphys_stats st;
 	struct page *page;
+	size_t budget;
 	char *a, *b;
 
 	pool->track_refs = true;
@@ -883,6 +884,18 @@ static void bigphys_pending_test(struct kunit *test)
 
 	/* An atomic allocation checks pending memory too. */
 	b = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_ATOMIC, "b");
+	KUNIT_ASSERT_PTR_EQ(test, b, a);
+	KUNIT_EXPECT_EQ(test, pool->nr_pending, 0);
+	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, b, NULL), 0);
+
+	/* ...but no more of it than its budget: that is the worker's. */
+	budget = pool->atomic_verify;
+	pool->atomic_verify = TEST_SIZE / 2;
+	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_ATOMIC, "c"));
+	KUNIT_EXPECT_EQ(test, pool->nr_pending, 1);
+	pool->atomic_verify = budget;
+	/* A sleeping allocation checks all of it. */
+	b = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL, "b");
 	KUNIT_ASSERT_PTR_EQ(test, b, a);
 	KUNIT_EXPECT_EQ(test, pool->nr_pending, 0);
 	KUNIT_EXPECT_EQ(test, bigphys_pool_free(pool, b, NULL), 0);

@@ -33,6 +33,8 @@
 #define BIGPHYS_SEARCH_BATCH	32
 
 /* The scrubber zeroes free memory this much at a time (pages). */
+/* Bytes of pending frees an allocation that cannot sleep checks itself. */
+#define BIGPHYS_ATOMIC_VERIFY	SZ_4M
 #define BIGPHYS_SCRUB_CHUNK	(SZ_2M >> PAGE_SHIFT)
 /* and yields the CPU after every this many bytes. */
 #define BIGPHYS_SCRUB_STEP	SZ_64K
@@ -204,6 +206,23 @@ static struct bigphys_extent *ext_from(struct bigphys_pool *pool,
 	if (!e || ext_val(e, key) >= n)
 		return e;
 	return ext_next(e, n, key);
+}
+
+/*
+ * Go on with a search at page @next after dropping the lock: from the
+ * free extent that covers page @next - 1 if there is one (a free in the
+ * meantime may have merged the extent looked at last with its
+ * neighbours), else from @next.
+ */
+static struct bigphys_extent *ext_resume(struct bigphys_pool *pool,
+					 unsigned long next, unsigned long n)
+{
+	struct bigphys_extent *e = ext_lower(pool, next);
+	struct rb_node *prev = e ? rb_prev(&e->rb) : rb_last(&pool->free);
+
+	if (prev && ext_of(prev)->start + ext_of(prev)->pages >= next)
+		next = ext_of(prev)->start;
+	return ext_from(pool, next, n, EXT_FREE);
 }
 
 /* Limit a known-zero range [*lo, *hi) to [s, e); empty is s, s. */
@@ -396,6 +415,7 @@ int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
 	INIT_LIST_HEAD(&pool->spare);
 	pool->allocs = RB_ROOT;
 	INIT_LIST_HEAD(&pool->pending);
+	pool->atomic_verify = BIGPHYS_ATOMIC_VERIFY;
 	INIT_DELAYED_WORK(&pool->verify_work, bigphys_verify_work);
 	init_waitqueue_head(&pool->verify_done);
 	INIT_LIST_HEAD(&pool->held);
@@ -403,7 +423,6 @@ int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
 	INIT_DELAYED_WORK(&pool->reclaim_work, bigphys_reclaim_work);
 	init_waitqueue_head(&pool->scrub_wait);
 	init_waitqueue_head(&pool->scrub_done);
-	atomic_set(&pool->scrub_held_off, 0);
 	pool->vbase = (unsigned long)vaddr;
 	pool->pbase = phys;
 	pool->base_pfn = PHYS_PFN(phys);
@@ -555,7 +574,7 @@ retry:
 		bigphys_unlock(pool, flags);
 		cpu_relax();
 		flags = bigphys_lock(pool);
-		e = ext_from(pool, next, n, EXT_FREE);
+		e = ext_resume(pool, next, n);
 	}
 	found = e;
 	if (found) {
@@ -585,8 +604,9 @@ retry:
 	if (!found) {
 		/*
 		 * Freed memory not checked for references yet may be what
-		 * was missing: check it now rather than fail. What another
-		 * thread is checking comes back within one scan.
+		 * was missing: check it now rather than fail (without
+		 * sleeping, only BIGPHYS_ATOMIC_VERIFY bytes of it). What
+		 * another thread is checking comes back within one scan.
 		 */
 		if (pending && verified++ < 4) {
 			bigphys_verify_pending(pool, gfpflags_allow_blocking(gfp));
@@ -723,24 +743,34 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
  * others. Any context: the scan runs without the lock, with the caller's
  * interrupt state, rescheduling now and then if @can_sleep; a freed
  * allocation is mapped nowhere that takes page references, so none can
- * appear meanwhile.
+ * appear meanwhile. Without @can_sleep at most @pool->atomic_verify
+ * bytes are scanned, so the time stays bounded, and the worker is told
+ * to check the rest at once.
  *
  * Return: true if memory went back to the free extents.
  */
 static bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep)
 {
+	size_t budget = can_sleep ? SIZE_MAX : pool->atomic_verify;
 	struct bigphys_extent *spare;
-	struct bigphys_alloc *ba;
+	struct bigphys_alloc *ba, *it;
 	unsigned long flags;
-	bool released = false, referenced;
+	bool released = false, referenced, left;
 
 	for (;;) {
+		ba = NULL;
 		flags = bigphys_lock(pool);
-		ba = list_first_entry_or_null(&pool->pending,
-					      struct bigphys_alloc, held_node);
+		list_for_each_entry(it, &pool->pending, held_node) {
+			if (it->size <= budget) {
+				ba = it;
+				break;
+			}
+		}
+		left = !ba && !list_empty(&pool->pending);
 		if (ba) {
 			list_del_init(&ba->held_node);
 			pool->verifying++;
+			budget -= can_sleep ? 0 : ba->size;
 		}
 		bigphys_unlock(pool, flags);
 		if (!ba)
@@ -777,6 +807,9 @@ static bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep)
 			released = true;
 		}
 	}
+	/* The rest is too much to scan here: the worker does it now. */
+	if (left)
+		mod_delayed_work(system_unbound_wq, &pool->verify_work, 0);
 	return released;
 }
 

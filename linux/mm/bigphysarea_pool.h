@@ -113,6 +113,8 @@ struct bigphys_extent {
  * @pending_bytes: bytes in @pending or being checked (counted in @used)
  * @nr_pending: number of allocations in @pending or being checked
  * @verifying: allocations taken off @pending and being checked right now
+ * @atomic_verify: bytes of @pending an allocation that cannot sleep checks
+ *	itself at most (BIGPHYS_ATOMIC_VERIFY; tests lower it)
  * @verify_work: checks @pending in the background, one jiffy after the
  *	first free it finds queued (frees in a burst share one run)
  * @verify_done: woken whenever an allocation has been checked
@@ -158,6 +160,7 @@ struct bigphys_pool {
 	size_t pending_bytes;
 	unsigned long nr_pending;
 	unsigned long verifying;
+	size_t atomic_verify;
 	struct delayed_work verify_work;
 	wait_queue_head_t verify_done;
 	struct list_head held;

@@ -26,9 +26,15 @@ mkdtb() {
 	} >"$work/$1.dts"
 	dtc -q -I dts -O dtb -o "$work/$1.dtb" "$work/$1.dts"
 }
-dyn() { printf '\t\t%s {\n\t\t\tcompatible = "bigphysarea";\n\t\t\tsize = <0x0 %s>;\n%s\t\t};\n' "$1" "$2" "${3:-}"; }
-# A reserved region of some other use, no compatible.
-plain() { printf '\t\t%s@%x {\n\t\t\treg = <0x0 %s 0x0 %s>;\n\t\t};\n' "$1" "$(($2))" "$2" "$3"; }
+# dyn NAME SIZE [PROPS]: a node the kernel allocates, 2 MiB aligned.
+dyn() { dyn_noalign "$1" "$2" $'\t\t\talignment = <0x0 0x200000>;\n'"${3:-}"; }
+dyn_noalign() { printf '\t\t%s {\n\t\t\tcompatible = "bigphysarea";\n\t\t\tsize = <0x0 %s>;\n%s\t\t};\n' "$1" "$2" "${3:-}"; }
+# plain NAME BASE SIZE [BASE2 SIZE2]: a reserved region of some other
+# use (no compatible), with one or two reg entries.
+plain() {
+	printf '\t\t%s@%x {\n\t\t\treg = <0x0 %s 0x0 %s%s>;\n\t\t};\n' "$1" "$(($2))" "$2" "$3" \
+		"${4:+ 0x0 $4 0x0 $5}"
+}
 fix() { printf '\t\t%s@%x {\n\t\t\tcompatible = "bigphysarea";\n\t\t\treg = <0x0 %s 0x0 %s>;\n%s\t\t};\n' "$1" "$(($2))" "$2" "$3" "${4:-}"; }
 
 # dt_case NAME KERNEL-ARGS WANT-AREA-KB|none WANT-PROBLEM-LINES PATTERN NODES:
@@ -55,7 +61,7 @@ dt_case() {
 	OUT=$out LOG=$log
 }
 
-dt_case dynamic "" 32768 0 "" "$(dyn bigphysarea 0x2000000 $'\t\t\talloc-ranges = <0x0 0x40000000 0x0 0x40000000>;\n\t\t\talignment = <0x0 0x200000>;\n')"
+dt_case dynamic "" 32768 0 "" "$(dyn bigphysarea 0x2000000 $'\t\t\talloc-ranges = <0x0 0x40000000 0x0 0x40000000>;\n')"
 check "dynamic: the area is within alloc-ranges" \
 	grep -qE '^ *[4-7][0-9a-f]{7}-[4-7][0-9a-f]{7} : Bigphysarea' <<<"$OUT"
 dt_case fixed "" 16384 0 "" "$(fix bigphysarea 0x50000000 0x1000000)"
@@ -71,6 +77,10 @@ dt_case unaligned "" none 1 "base and size must be page aligned" "$(dyn bigphysa
 dt_case over-kernel "" none 1 "overlaps the kernel image" "$(fix bigphysarea 0x40000000 0x4000000)"
 dt_case overlap "" none 1 "overlaps another reserved-memory node" \
 	"$(plain other 0x50000000 0x1000000; fix bigphysarea 0x50800000 0x1000000)"
+dt_case overlap-2nd-reg "" none 1 "overlaps another reserved-memory node" \
+	"$(plain other 0x60000000 0x100000 0x50800000 0x100000; fix bigphysarea 0x50000000 0x1000000)"
+dt_case no-alignment "" none 1 'a "size" node needs an "alignment"' \
+	"$(dyn_noalign bigphysarea 0x1000000)"
 dt_case not-ram "" none 1 "it is not all RAM" "$(fix bigphysarea 0x20000000 0x1000000)"
 dt_case two-nodes "" 16384 1 "another node defines the area already" \
 	"$(dyn bigphysarea 0x1000000; dyn bigphysarea2 0x800000)"

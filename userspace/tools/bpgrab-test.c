@@ -211,6 +211,27 @@ static void test_mmap(void)
 		   "DQBUF %d: sequence %u, 614400 bytes, monotonic timestamp", i, b.sequence);
 	}
 	ok(ts[1] > ts[0], "timestamps increase (%llu us apart)", (unsigned long long)(ts[1] - ts[0]));
+	/* S_PARM while streaming: the engine follows, and G_PARM tells the truth. */
+	parm.parm.capture.timeperframe = (struct v4l2_fract){ 1, 10 };
+	ok(!xio(fd, VIDIOC_S_PARM, &parm) && parm.parm.capture.timeperframe.denominator == 10,
+	   "S_PARM 10 fps while streaming");
+	memset(&parm, 0, sizeof(parm));
+	parm.type = CAP;
+	ok(!xio(fd, VIDIOC_G_PARM, &parm) && parm.parm.capture.timeperframe.denominator == 10,
+	   "G_PARM while streaming: 10 fps");
+	/* The 2 still queued may be written at the old rate: requeue them after. */
+	for (i = 0; i < 4; i++) {
+		memset(&b, 0, sizeof(b));
+		b.type = CAP;
+		b.memory = V4L2_MEMORY_MMAP;
+		xio(fd, VIDIOC_DQBUF, &b);
+		if (i < 2)
+			xio(fd, VIDIOC_QBUF, &b);
+		else
+			ts[i - 2] = b.timestamp.tv_sec * 1000000ULL + b.timestamp.tv_usec;
+	}
+	ok(ts[1] - ts[0] >= 80000, "frames then come 100 ms apart, not 33 (%llu us)",
+	   (unsigned long long)(ts[1] - ts[0]));
 	ok(!stream(fd, 0), "STREAMOFF");
 	ok(!reqbufs(fd, 0, V4L2_MEMORY_MMAP), "REQBUFS 0 after STREAMOFF");
 	if (bp)
