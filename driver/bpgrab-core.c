@@ -206,6 +206,18 @@ static int bpgrab_log_status(struct file *file, void *priv)
 	return 0;
 }
 
+/*
+ * A buffer has one dma-buf, opened read-write, whatever EXPBUF asks for:
+ * only a file that may write gets it.
+ */
+static int bpgrab_expbuf(struct file *file, void *priv,
+			 struct v4l2_exportbuffer *eb)
+{
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EACCES;
+	return vb2_ioctl_expbuf(file, priv, eb);
+}
+
 static const struct v4l2_ioctl_ops bpgrab_ioctl_ops = {
 	.vidioc_querycap		= bpgrab_querycap,
 	.vidioc_enum_fmt_vid_cap	= bpgrab_enum_fmt,
@@ -226,7 +238,7 @@ static const struct v4l2_ioctl_ops bpgrab_ioctl_ops = {
 	.vidioc_querybuf		= vb2_ioctl_querybuf,
 	.vidioc_qbuf			= vb2_ioctl_qbuf,
 	.vidioc_dqbuf			= vb2_ioctl_dqbuf,
-	.vidioc_expbuf			= vb2_ioctl_expbuf,
+	.vidioc_expbuf			= bpgrab_expbuf,
 	.vidioc_streamon		= vb2_ioctl_streamon,
 	.vidioc_streamoff		= vb2_ioctl_streamoff,
 };

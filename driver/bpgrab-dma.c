@@ -17,10 +17,15 @@
  * buffer's kernel mapping: the background every frame shares is
  * precomputed, so a frame costs one copy plus the box and the number.
  */
-static void bpgrab_dma_write(struct bpgrab_dev *g, struct bpgrab_buffer *b)
+static int bpgrab_dma_write(struct bpgrab_dev *g, struct bpgrab_buffer *b)
 {
 	u8 *frame = vb2_plane_vaddr(&b->vb.vb2_buf, 0);
 	size_t size = g->fmt.sizeimage, off = 0;
+	int ret;
+
+	ret = bpgrab_mem_begin_write(&b->vb.vb2_buf);
+	if (ret)
+		return ret;
 
 	/*
 	 * Whole pages go through copy_page(), the architecture's fastest page
@@ -33,6 +38,8 @@ static void bpgrab_dma_write(struct bpgrab_dev *g, struct bpgrab_buffer *b)
 	memcpy(frame + off, g->background + off, size - off);
 	bpgrab_pattern_overlay(frame, g->fmt.width, g->fmt.height,
 			       g->fmt.pixelformat, b->vb.sequence);
+	bpgrab_mem_end_write(&b->vb.vb2_buf);
+	return 0;
 }
 
 /* One frame slot: fill the oldest queued buffer, or count a drop. */
@@ -40,6 +47,7 @@ static void bpgrab_dma_frame(struct bpgrab_dev *g, u32 missed)
 {
 	struct bpgrab_buffer *b;
 	u32 sequence;
+	int ret;
 
 	spin_lock_irq(&g->qlock);
 	g->sequence += missed;
@@ -56,9 +64,10 @@ static void bpgrab_dma_frame(struct bpgrab_dev *g, u32 missed)
 
 	b->vb.sequence = sequence;
 	b->vb.field = V4L2_FIELD_NONE;
-	bpgrab_dma_write(g, b);
+	ret = bpgrab_dma_write(g, b);
 	b->vb.vb2_buf.timestamp = ktime_get_ns();
-	vb2_buffer_done(&b->vb.vb2_buf, VB2_BUF_STATE_DONE);
+	vb2_buffer_done(&b->vb.vb2_buf,
+			ret ? VB2_BUF_STATE_ERROR : VB2_BUF_STATE_DONE);
 }
 
 /*

@@ -60,8 +60,8 @@ static void *bpgrab_mem_alloc(struct vb2_buffer *vb, struct device *dev,
 				       dev_name(dev));
 	if (IS_ERR(m->dbuf)) {
 		ret = PTR_ERR(m->dbuf);
-		dev_info(dev, "cannot allocate buffer %u (%lu bytes) from the bigphysarea: %d\n",
-			 vb->index + 1, size, ret);
+		dev_info_ratelimited(dev, "cannot allocate buffer %u (%lu bytes) from the bigphysarea: %d\n",
+				     vb->index + 1, size, ret);
 		kfree(m);
 		return ERR_PTR(ret);
 	}
@@ -71,7 +71,7 @@ static void *bpgrab_mem_alloc(struct vb2_buffer *vb, struct device *dev,
 	m->vaddr = buf->vaddr;
 	m->dma = bigphys_dma_addr(dev, buf);
 	if (m->dma + buf->size - 1 > dma_get_mask(dev)) {
-		dev_info(dev, "buffer beyond the device's DMA mask\n");
+		dev_info_ratelimited(dev, "buffer beyond the device's DMA mask\n");
 		dma_buf_put(m->dbuf);
 		kfree(m);
 		return ERR_PTR(-EIO);
@@ -95,6 +95,36 @@ static struct dma_buf *bpgrab_mem_get_dmabuf(struct vb2_buffer *vb, void *priv,
 
 	get_dma_buf(m->dbuf);
 	return m->dbuf;
+}
+
+/**
+ * bpgrab_mem_begin_write() - before the engine writes a buffer's plane
+ * @vb: the buffer
+ *
+ * The engine is the CPU writing through the kernel mapping, so it takes
+ * part in the dma-buf's CPU access protocol: every importer's mapping,
+ * ours included, is synced for the CPU before and for the device after
+ * (on a non-coherent device the lines written reach memory before any
+ * reader invalidates its cache).
+ *
+ * Return: 0 or a negative errno; the buffer must not be written then.
+ */
+int bpgrab_mem_begin_write(struct vb2_buffer *vb)
+{
+	struct bpgrab_mem *m = vb->planes[0].mem_priv;
+
+	return dma_buf_begin_cpu_access(m->dbuf, DMA_TO_DEVICE);
+}
+
+/**
+ * bpgrab_mem_end_write() - after the engine has written a buffer's plane
+ * @vb: the buffer, after a successful bpgrab_mem_begin_write()
+ */
+void bpgrab_mem_end_write(struct vb2_buffer *vb)
+{
+	struct bpgrab_mem *m = vb->planes[0].mem_priv;
+
+	dma_buf_end_cpu_access(m->dbuf, DMA_TO_DEVICE);
 }
 
 /* The mapping holds the dma-buf: the memory outlives REQBUFS(0) while mapped. */
@@ -132,7 +162,7 @@ static void *bpgrab_mem_attach_dmabuf(struct vb2_buffer *vb, struct device *dev,
 	struct bpgrab_mem *m;
 
 	if (dbuf->size < size)
-		return ERR_PTR(-EFAULT);
+		return ERR_PTR(-EINVAL);
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return ERR_PTR(-ENOMEM);

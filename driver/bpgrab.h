@@ -71,6 +71,8 @@ struct bpgrab_dev {
 };
 
 extern const struct vb2_mem_ops bpgrab_mem_ops;
+int bpgrab_mem_begin_write(struct vb2_buffer *vb);
+void bpgrab_mem_end_write(struct vb2_buffer *vb);
 int bpgrab_vb2_init(struct bpgrab_dev *g);
 
 int bpgrab_dma_start(struct bpgrab_dev *g);

@@ -291,11 +291,15 @@ static phys_addr_t __init bigphys_reserve_range(const struct bigphys_param *p,
  * Called by mm/bigphysarea_of.c while the device tree's reserved memory
  * is set up, before bigphysarea_reserve().
  *
- * Return: 0, or -EBUSY if another node has offered an area already.
+ * Return: 0; -EEXIST if "bigphysarea=" is on the command line (device-tree
+ * architectures parse early parameters first: the node's memory can go
+ * back at once); or -EBUSY if another node has offered an area already.
  */
 int __init bigphys_of_area(const char *name, phys_addr_t base,
 			   phys_addr_t size, bool fixed)
 {
+	if (bigphys_param_seen)
+		return -EEXIST;
 	if (bigphys_of.size)
 		return -EBUSY;
 	bigphys_of.name = name;
@@ -321,7 +325,7 @@ static phys_addr_t __init bigphys_reserve_of(phys_addr_t limit)
 		why = "it is not all RAM";
 	else if (!memblock_is_map_memory(p->base))
 		why = "it is marked no-map";
-	else if (p->base + p->size > limit)
+	else if (p->base > limit || p->size > limit - p->base)
 		why = "it is not in the kernel direct map";
 	if (why) {
 		if (!p->fixed)

@@ -144,7 +144,11 @@ void bigphys_maint_unmap(struct bigphys_dmabuf *b)
 /*
  * Map a buffer for its own cache maintenance and clean its zeroes to
  * memory, so that a later invalidate can only discard what the owner
- * wrote, never expose what was there before.
+ * wrote, never expose what was there before. An uncached or
+ * write-combining buffer is invalidated as well (what
+ * arch_dma_prep_coherent() does for coherent allocations): no line of
+ * its cacheable direct-map alias is left to go stale under writes
+ * through the non-cacheable mappings.
  */
 int bigphys_maint_map(struct bigphys_dmabuf *b)
 {
@@ -158,6 +162,9 @@ int bigphys_maint_map(struct bigphys_dmabuf *b)
 	if (dma_mapping_error(dev, b->dma))
 		return -ENOMEM;
 	dma_sync_single_for_device(dev, b->dma, b->buf.size, DMA_BIDIRECTIONAL);
+	if (b->cache != BIGPHYS_CACHED)
+		dma_sync_single_for_cpu(dev, b->dma, b->buf.size,
+					DMA_BIDIRECTIONAL);
 	return 0;
 }
 

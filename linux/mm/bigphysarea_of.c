@@ -20,10 +20,15 @@
 
 #include "bigphysarea.h"
 
+/* Without computing an end: a region may end at the top of phys_addr_t. */
 static bool __init bigphys_of_overlaps(struct reserved_mem *rmem,
 				       phys_addr_t start, phys_addr_t len)
 {
-	return len && rmem->base < start + len && start < rmem->base + rmem->size;
+	if (!len || !rmem->size)
+		return false;
+	if (start <= rmem->base)
+		return rmem->base - start < len;
+	return start - rmem->base < rmem->size;
 }
 
 /* Does any "reg" entry of another enabled reserved-memory node overlap? */
@@ -141,9 +146,14 @@ static int __init bigphys_of_init(struct reserved_mem *rmem)
 	else if (fixed)
 		why = bigphys_of_conflict(rmem);
 	if (!why) {
-		if (!bigphys_of_area(rmem->name, rmem->base, rmem->size, fixed))
+		int ret = bigphys_of_area(rmem->name, rmem->base, rmem->size,
+					  fixed);
+
+		if (!ret)
 			return 0;
-		why = "another node defines the area already";
+		why = ret == -EEXIST ?
+			"bigphysarea= on the command line overrides it" :
+			"another node defines the area already";
 	}
 
 	pr_err("device tree node %s (%llu KiB at %#llx) not used: %s%s\n",

@@ -536,8 +536,9 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 	gfp_t kgfp = gfp & ~(GFP_ZONEMASK | __GFP_ZERO);
 	struct bigphys_extent *e, *spare;
 	struct bigphys_alloc *ba;
-	unsigned int looked = 0, retries = 0, verified = 0;
+	unsigned int looked = 0, retries = 0, verified = 0, rescanned = 0;
 	bool found, busy, pending, verifying, holding_off = false;
+	bool dropped = false;
 
 	if (!size || size > pool->size)
 		return NULL;
@@ -571,6 +572,7 @@ retry:
 		}
 		/* Let interrupts in; go on after this extent. */
 		next = e->start + e->pages;
+		dropped = true;
 		bigphys_unlock(pool, flags);
 		cpu_relax();
 		flags = bigphys_lock(pool);
@@ -602,6 +604,12 @@ retry:
 	}
 
 	if (!found) {
+		/* Memory freed behind the search while it let go: once more. */
+		if (dropped && !rescanned++) {
+			dropped = false;
+			looked = 0;
+			goto retry;
+		}
 		/*
 		 * Freed memory not checked for references yet may be what
 		 * was missing: check it now rather than fail (without
@@ -753,20 +761,18 @@ static bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep)
 {
 	size_t budget = can_sleep ? SIZE_MAX : pool->atomic_verify;
 	struct bigphys_extent *spare;
-	struct bigphys_alloc *ba, *it;
+	struct bigphys_alloc *ba;
 	unsigned long flags;
 	bool released = false, referenced, left;
 
 	for (;;) {
-		ba = NULL;
 		flags = bigphys_lock(pool);
-		list_for_each_entry(it, &pool->pending, held_node) {
-			if (it->size <= budget) {
-				ba = it;
-				break;
-			}
-		}
-		left = !ba && !list_empty(&pool->pending);
+		/* Oldest first; one too big for the budget ends the loop. */
+		ba = list_first_entry_or_null(&pool->pending,
+					      struct bigphys_alloc, held_node);
+		left = ba && ba->size > budget;
+		if (left)
+			ba = NULL;
 		if (ba) {
 			list_del_init(&ba->held_node);
 			pool->verifying++;

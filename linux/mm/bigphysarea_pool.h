@@ -93,7 +93,10 @@ struct bigphys_extent {
  *	@lock_max_ns, and every allocation's &bigphys_alloc.state;
  *	taken with interrupts disabled, so allocation and free work from any
  *	context. Never held for work proportional to a size, and for work
- *	proportional to a count only in O(log n) steps.
+ *	proportional to a count only in O(log n) steps. (A first-fit search
+ *	that meets many extents too small for an odd alignment lets go of
+ *	the lock every BIGPHYS_SEARCH_BATCH of them; a caller that has
+ *	interrupts off itself keeps them off for the whole search.)
  * @free: free extents, ordered by address, each subtree knowing its
  *	largest extent and its largest not known-zero part
  * @spare: extent records not in @free. There is always one more record

@@ -246,7 +246,7 @@ static void test_dmabuf(void)
 {
 	struct v4l2_buffer b = { .type = CAP, .memory = V4L2_MEMORY_DMABUF };
 	struct v4l2_format f;
-	int fd = grab_open(0), area, sys, small, ret;
+	int fd = grab_open(0), area, sys, small, big, ret, i;
 
 	s_fmt(fd, 640, 480, V4L2_PIX_FMT_YUYV, &f);
 	ok(reqbufs(fd, 2, V4L2_MEMORY_DMABUF) == 4, "REQBUFS DMABUF 2 gives the minimum, 4");
@@ -272,9 +272,39 @@ static void test_dmabuf(void)
 	ok(ret == -EINVAL || ret == -EFAULT, "QBUF of a 4 KiB buffer for 614400-byte frames fails (%s)",
 	   strerror(-ret));
 	ok(!qbuf_dmabuf(fd, 1, area, 614400), "the same slot takes a good buffer after that");
+	/* Longer than the dma-buf: refused, and no reference is left behind
+	 * (grabber.t checks the area is all free after this program). */
+	big = heap_alloc("bigphys", 614400);
+	for (i = 0; i < 3; i++)
+		ret = qbuf_dmabuf(fd, 2, big, 1 << 20);
+	ok(ret == -EINVAL, "QBUF with a length beyond the dma-buf's size: EINVAL (%s)",
+	   strerror(-ret));
+	close(big);
 	close(small);
 	close(area);
 	reqbufs(fd, 0, V4L2_MEMORY_DMABUF);
+	close(fd);
+}
+
+/* EXPBUF hands out a read-write dma-buf: only to a file that may write. */
+static void test_expbuf_access(void)
+{
+	struct v4l2_exportbuffer eb = { .type = CAP, .index = 0, .flags = O_RDWR };
+	struct v4l2_format f;
+	int fd = grab_open(0), ro, ret;
+
+	s_fmt(fd, 320, 240, V4L2_PIX_FMT_YUYV, &f);
+	ok(reqbufs(fd, 4, V4L2_MEMORY_MMAP) == 4, "REQBUFS MMAP 4 for EXPBUF");
+	ret = xio(fd, VIDIOC_EXPBUF, &eb);
+	ok(!ret && eb.fd >= 0, "EXPBUF from a read-write file (%s)", strerror(-ret));
+	if (!ret)
+		close(eb.fd);
+	ro = open(devpath, O_RDONLY | O_CLOEXEC);
+	eb.fd = -1;
+	ret = xio(ro, VIDIOC_EXPBUF, &eb);
+	ok(ret == -EACCES, "EXPBUF from a read-only file: EACCES (%s)", strerror(-ret));
+	close(ro);
+	reqbufs(fd, 0, V4L2_MEMORY_MMAP);
 	close(fd);
 }
 
@@ -370,5 +400,6 @@ int main(int argc, char **argv)
 	test_formats();
 	test_mmap();
 	test_dmabuf();
+	test_expbuf_access();
 	return tap_failed != 0;
 }
