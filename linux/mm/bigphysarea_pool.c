@@ -32,9 +32,10 @@
  */
 #define BIGPHYS_SEARCH_BATCH	32
 
-/* The scrubber zeroes free memory this much at a time (pages). */
 /* Bytes of pending frees an allocation that cannot sleep checks itself. */
 #define BIGPHYS_ATOMIC_VERIFY	SZ_4M
+
+/* The scrubber zeroes free memory this much at a time (pages). */
 #define BIGPHYS_SCRUB_CHUNK	(SZ_2M >> PAGE_SHIFT)
 /* and yields the CPU after every this many bytes. */
 #define BIGPHYS_SCRUB_STEP	SZ_64K
@@ -776,7 +777,7 @@ static bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep)
 		if (ba) {
 			list_del_init(&ba->held_node);
 			pool->verifying++;
-			budget -= can_sleep ? 0 : ba->size;
+			budget -= ba->size;
 		}
 		bigphys_unlock(pool, flags);
 		if (!ba)
