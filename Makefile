@@ -3,7 +3,7 @@
 # every target names what it needs as prerequisites, and the scripts it
 # runs each do one step. Every target works from a fresh clone.
 #
-# Kernel flavours (configs/flavours: test, debug, bench, bisect) each get
+# Kernel flavours (every row of configs/flavours) each get
 #   tree-NAME       the flavour's source tree with the series applied
 #   config-NAME     build/obj-NAME/.config from tinyconfig + its fragments
 #   kernel-NAME     image + modules in build/obj-NAME
@@ -33,7 +33,7 @@ PARTS ?=
 ## Daily targets
 help: ## this list
 	@awk -F':.*## ' '/^## /{ sub(/^## /, ""); print "\n" $$0 ":"; next } \
-		/^[a-z][a-z-]*:.*## /{ printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+		/^[a-z][a-z0-9-]*:.*## /{ printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 	@echo; echo "  flavours ($(FLAVOURS)): make tree-NAME, config-NAME, kernel-NAME, initramfs-NAME"
 
 demo: initramfs-$(P)test ## end to end: deps, kernel, VM, capture video, build/demo/contact-sheet.png
@@ -42,7 +42,7 @@ demo: initramfs-$(P)test ## end to end: deps, kernel, VM, capture video, build/d
 check: kernel-$(P)test initramfs-$(P)test ## all tests (host + VM); ends with "N passed, N failed, N skipped"
 	@FLAVOUR=$(P)test tests/run $(if $(P),arm64,all) $(TESTS)
 
-check-host: deps kernel-$(P)test $(if $(P),userspace-arm64) ## host-side tests (series, build scripts, userspace)
+check-host: deps kernel-$(P)test $(if $(P),userspace-arm64,userspace) ## host-side tests (series, build scripts, userspace)
 	@FLAVOUR=$(P)test tests/run $(if $(P),arm64 build,host) $(TESTS)
 
 check-vm: initramfs-$(P)test ## VM tests (KUnit, in-guest suite, boot parameters, grabber)

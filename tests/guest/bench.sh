@@ -8,7 +8,8 @@
 B=/sys/kernel/debug/bigphysarea_bench
 SCRUB=/sys/module/bigphysarea/parameters/scrub
 run() { echo "$*" >$B/cmd && cat $B/result || echo "error"; }
-area=$(awk '/^Big physical area, size/{print int($5 / 1024) "M"}' /proc/bigphysarea)
+. /tests/tap.sh	# proc_area
+area=$(( $(proc_area size) / 1024 ))M
 
 # Fragmentation figure: free blocks of order >= 9 (2 MiB) outside the CMA
 # area, and inside it, from /proc/pagetypeinfo.
