@@ -20,20 +20,8 @@
 
 #include "bigphys.h"
 
-static int failed;
-
-__attribute__((format(printf, 2, 3)))
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - libbigphys: ", cond ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	failed += !cond;
-}
+#define TAP_PREFIX "libbigphys"
+#include "../tools/tap.h"
 
 /* What the fake driver saw and handed out. */
 static struct {
@@ -317,5 +305,5 @@ int main(void)
 	check_heap(path);
 	check_dmabuf_sync();
 	unlink(path);
-	return failed ? 1 : 0;
+	return tap_failed != 0;
 }

@@ -24,6 +24,9 @@
 #include <linux/dma-heap.h>
 #include <linux/videodev2.h>
 
+#define TAP_PREFIX "fuzz"
+#include "tap.h"
+
 #define PG 4096ULL
 #define MAXB 64
 #define MAXD 16
@@ -558,7 +561,7 @@ int main(int argc, char **argv)
 			(unsigned long long)in.free, (unsigned long long)in.total, in.nr_allocs);
 		failed = 1;
 	}
-	printf("%s - fuzz: seed %" PRIu64 ", %lu ops, %lu processes, all memory returned\n",
-	       failed ? "not ok" : "ok", seed, ops, procs);
-	return failed;
+	ok(!failed, "seed %" PRIu64 ", %lu ops, %lu processes, all memory returned",
+	   seed, ops, procs);
+	return tap_failed != 0;
 }
