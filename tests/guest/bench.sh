@@ -57,13 +57,16 @@ failcases() {
 	# area once the rest is gone, and migrated pages have nowhere to go.
 	# (a tmpfs of its own: /tmp is capped at half of RAM, which the first
 	# fill already took)
-	# 96 MiB stay free: tmpfs pages cannot be killed, so with less a CMA
-	# migration that takes the rest leaves fork() (the shell) nothing,
-	# and the guest panics ("System is deadlocked on memory", 2 CPUs).
+	# What stays free is the CMA area's size plus 64 MiB: tmpfs pages
+	# cannot be killed, and failed CMA migrations leave the pages they
+	# moved outside the area, so with less (40 MiB in an earlier version)
+	# unmovable memory ran out and the guest panicked ("System is
+	# deadlocked on memory").
 	memfree_mb=$(awk '/^MemFree:/{print int($2 / 1024)}' /proc/meminfo)
+	keep_mb=$(awk '/^CmaTotal:/{print int($2 / 1024) + 64}' /proc/meminfo)
 	mkdir -p /fill && mount -t tmpfs -o size=100% fill /fill
-	dd if=/dev/zero of=/fill/fill2 bs=1M count=$((memfree_mb - 96)) 2>/dev/null
-	echo "BENCH full tmpfs_MB $((memfree_mb - 96)) $(awk '/^MemFree:/{print $2 " kB free"}' /proc/meminfo)"
+	dd if=/dev/zero of=/fill/fill2 bs=1M count=$((memfree_mb - keep_mb)) 2>/dev/null
+	echo "BENCH full tmpfs_MB $((memfree_mb - keep_mb)) $(awk '/^MemFree:/{print $2 " kB free"}' /proc/meminfo)"
 	fragfig full
 	cmafail full
 	# Room to migrate to again (the first fill goes), CMA still in use:
