@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # In-guest part of make bench (bench kernel, booted with bigphysarea= and
 # cma= of the same size). Prints "BENCH ..." lines for scripts/bench.
-#   bench.sh contig|churn|scale|mmap|fault|grab|lat|irqoff|zeroed|scrub|heap|odirect|dmabuf|all
+#   bench.sh contig|churn|scale|mmap|fault|grab|lat|irqoff|zeroed|scrub|heap|odirect|dmabuf|frag|all
 # odirect (and all) overwrite the first virtio disk (scripts/bench attaches
 # a scratch image).
 B=/sys/kernel/debug/bigphysarea_bench
@@ -34,12 +34,21 @@ contig() {	# $1: idle|frag
 }
 
 fragment() {
-	# Movable: page cache in tmpfs and anonymous memory over most of RAM
-	# (they spill into the CMA area, which then has to migrate them);
-	# unmovable: scattered kernel pages.
-	free_mb=$(awk '/^MemAvailable:/{print int($2 / 1024)}' /proc/meminfo)
-	dd if=/dev/zero of=/tmp/fill bs=1M count=$((free_mb * 6 / 10)) 2>/dev/null
-	echo "BENCH frag tmpfs_MB $((free_mb * 6 / 10)) $(run frag 128)"
+	# Unmovable: 128 MiB of kernel pages, all allocated first, then every
+	# other one freed (bench_frag()). Movable: then page cache in a tmpfs
+	# of its own (/tmp is capped at half of RAM) until only the CMA area
+	# plus 96 MiB is free. The page allocator serves movable allocations
+	# from CMA once CMA holds more than half of the free memory, so the
+	# fill spills into the CMA area (about 80 MiB of it end up used), as
+	# on a busy machine, and CMA has to migrate those pages.
+	echo "BENCH frag unmovable $(run frag 128)"
+	avail_mb=$(awk '/^MemAvailable:/{print int($2 / 1024)}' /proc/meminfo)
+	cma_mb=$(awk '/^CmaTotal:/{print int($2 / 1024)}' /proc/meminfo)
+	fill_mb=$((avail_mb - cma_mb - 96))
+	[ "$fill_mb" -gt 0 ] || fill_mb=0
+	mkdir -p /frag && mount -t tmpfs -o size=100% frag /frag
+	dd if=/dev/zero of=/frag/fill bs=1M count=$fill_mb 2>/dev/null
+	echo "BENCH frag tmpfs_MB $fill_mb cma_used_MB $(awk '/^CmaTotal:/{t = $2} /^CmaFree:/{f = $2} END {print int((t - f) / 1024)}' /proc/meminfo)"
 }
 
 # Where CMA can fail and the area cannot: N tries of 64 and 256 MiB each.
@@ -55,8 +64,7 @@ cmafail() {	# $1: pinned|full
 failcases() {
 	# No swap, tmpfs filling RAM: the page allocator spills into the CMA
 	# area once the rest is gone, and migrated pages have nowhere to go.
-	# (a tmpfs of its own: /tmp is capped at half of RAM, which the first
-	# fill already took)
+	# (a tmpfs of its own beside fragment()'s)
 	# What stays free is the CMA area's size plus 64 MiB: tmpfs pages
 	# cannot be killed, and failed CMA migrations leave the pages they
 	# moved outside the area, so with less (40 MiB in an earlier version)
@@ -69,10 +77,11 @@ failcases() {
 	echo "BENCH full tmpfs_MB $((memfree_mb - keep_mb)) $(awk '/^MemFree:/{print $2 " kB free"}' /proc/meminfo)"
 	fragfig full
 	cmafail full
-	# Room to migrate to again (the first fill goes), CMA still in use:
+	# Room to migrate to again (fragment()'s fill goes), CMA still in use:
 	# then short-term references (I/O in flight, vmsplice()d page cache)
 	# on one in-use page per thousand inside the CMA area.
-	rm -f /tmp/fill
+	rm -f /frag/fill
+	umount /frag
 	fragfig cmaused
 	cmafail cmaused
 	echo "BENCH pincma $(run pincma 1)"
@@ -194,6 +203,12 @@ fault) fault ;;
 grab) grab ;;
 heap) heap idle ;;
 odirect) odirect ;;
+frag)	# the fragmented state and its contiguous allocations alone
+	fragfig idle
+	fragment
+	fragfig frag
+	contig frag
+	;;
 dmabuf)	# the dma-buf figures alone: heap idle, O_DIRECT, heap after filling memory
 	heap idle
 	odirect
