@@ -436,6 +436,57 @@ static void bigphys_writer_test(struct kunit *test)
 	bigphys_pool_free(pool, p, NULL);
 }
 
+/*
+ * An allocation that needs the chunk the scrubber has out takes it back
+ * at once, as dirty memory, instead of waiting for the scrubber (which
+ * runs at the lowest priority); the scrubber then stops and gives
+ * nothing back twice.
+ */
+static void bigphys_scrub_steal_test(struct kunit *test)
+{
+	struct bigphys_pool *pool = test->priv;
+	struct bigphys_scrub_chunk c;
+	unsigned char *p;
+
+	p = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL, "dirty");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 0xa5, TEST_SIZE);
+	bigphys_pool_free(pool, p, NULL);
+
+	/* The whole pool is one chunk; the scrubber has it out, unzeroed. */
+	KUNIT_ASSERT_TRUE(test, bigphys_pool_scrub_claim(pool, &c));
+	KUNIT_EXPECT_EQ(test, c.pages, TEST_PAGES);
+	KUNIT_EXPECT_EQ(test, pool->scrub_busy, TEST_PAGES);
+	KUNIT_EXPECT_FALSE(test, bigphys_pool_scrub_claim(pool, &c));
+
+	/* An atomic allocation from task context takes it back. */
+	p = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_ATOMIC | __GFP_ZERO, "steal");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, TEST_SIZE));
+	KUNIT_EXPECT_EQ(test, pool->scrub_busy, 0);
+	memset(p, 0x5a, TEST_SIZE);
+
+	/* The scrubber stops at once, and finishing gives nothing back. */
+	KUNIT_EXPECT_FALSE(test, bigphys_pool_scrub_zero(pool, &c));
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0x5a, TEST_SIZE));
+	bigphys_pool_scrub_finish(pool, &c);
+	KUNIT_EXPECT_EQ(test, pool->used, TEST_SIZE);
+	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, PAGE_SIZE, 0, GFP_KERNEL, "full"));
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0x5a, TEST_SIZE));
+	bigphys_pool_free(pool, p, NULL);
+
+	/* Freed dirty; scrubbing resumes and the pool is whole again. */
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, TEST_PAGES);
+	while (bigphys_pool_scrub_step(pool))
+		;
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, 0);
+	KUNIT_EXPECT_EQ(test, pool->used, 0);
+	p = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL | __GFP_ZERO, "whole");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, TEST_SIZE));
+	bigphys_pool_free(pool, p, NULL);
+}
+
 /* The thread scrubs by itself once turned on, and stops with the pool. */
 static void bigphys_scrub_thread_test(struct kunit *test)
 {
@@ -979,6 +1030,7 @@ static struct kunit_case bigphys_pool_test_cases[] = {
 	KUNIT_CASE(bigphys_pending_test),
 	KUNIT_CASE(bigphys_scrub_test),
 	KUNIT_CASE(bigphys_writer_test),
+	KUNIT_CASE(bigphys_scrub_steal_test),
 	KUNIT_CASE(bigphys_scrub_thread_test),
 	KUNIT_CASE(bigphys_search_batch_test),
 	KUNIT_CASE(bigphys_model_test),

@@ -423,7 +423,6 @@ int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
 	mutex_init(&pool->reclaim_lock);
 	INIT_DELAYED_WORK(&pool->reclaim_work, bigphys_reclaim_work);
 	init_waitqueue_head(&pool->scrub_wait);
-	init_waitqueue_head(&pool->scrub_done);
 	pool->vbase = (unsigned long)vaddr;
 	pool->pbase = phys;
 	pool->base_pfn = PHYS_PFN(phys);
@@ -516,6 +515,48 @@ static bool bigphys_referenced(struct bigphys_pool *pool,
 
 static bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep);
 
+/*
+ * Give the scrubber's chunk back to the free extents, as dirty memory, for
+ * an allocation that needs it. Called with @pool->lock, in task context;
+ * the caller waits for @pool->scrub_stepping to clear before it hands out
+ * any of the chunk. Uses at most one record of @pool->spare, as the
+ * scrubber's own ext_release() would.
+ */
+static void bigphys_scrub_steal(struct bigphys_pool *pool)
+{
+	ext_release(pool, pool->scrub_start, pool->scrub_busy, false);
+	pool->scrub_busy = 0;
+	WRITE_ONCE(pool->scrub_stolen, true);
+	/* Pairs with bigphys_scrub_step_begin(): it sees this, or we its step. */
+	smp_mb();
+}
+
+/*
+ * Before the scrubber zeroes one step of its chunk: false if the chunk was
+ * taken back. Otherwise preemption stays disabled until
+ * bigphys_scrub_step_end(), so that an allocation waiting for the step
+ * waits for one step's memset(), never for the scrubber to be scheduled.
+ */
+static bool bigphys_scrub_step_begin(struct bigphys_pool *pool)
+{
+	preempt_disable();
+	WRITE_ONCE(pool->scrub_stepping, true);
+	/* Pairs with bigphys_scrub_steal(). */
+	smp_mb();
+	if (!READ_ONCE(pool->scrub_stolen))
+		return true;
+	WRITE_ONCE(pool->scrub_stepping, false);
+	preempt_enable();
+	return false;
+}
+
+static void bigphys_scrub_step_end(struct bigphys_pool *pool)
+{
+	/* The zeroes before anything the chunk's next owner writes. */
+	smp_store_release(&pool->scrub_stepping, false);
+	preempt_enable();
+}
+
 /**
  * bigphys_pool_alloc() - allocate whole pages from a pool
  * @pool: the pool
@@ -533,12 +574,12 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 			 const char *owner)
 {
 	unsigned long align = align_pages ?: 1, n, a = 0, next, flags;
-	unsigned long clo = 0, chi = 0, seq = 0;
+	unsigned long clo = 0, chi = 0;
 	gfp_t kgfp = gfp & ~(GFP_ZONEMASK | __GFP_ZERO);
 	struct bigphys_extent *e, *spare;
 	struct bigphys_alloc *ba;
 	unsigned int looked = 0, retries = 0, verified = 0, rescanned = 0;
-	bool found, busy, pending, verifying, holding_off = false;
+	bool found, stole, pending, verifying, holding_off = false;
 	bool dropped = false;
 
 	if (!size || size > pool->size)
@@ -559,6 +600,11 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 	strscpy(ba->owner, owner ?: "unknown", sizeof(ba->owner));
 
 retry:
+	if (!spare) {
+		spare = kmalloc(sizeof(*spare), kgfp);
+		if (!spare)
+			goto fail;
+	}
 	flags = bigphys_lock(pool);
 	/* One record more per allocation; ext_carve() may need it. */
 	list_add(&spare->spare, &pool->spare);
@@ -591,17 +637,36 @@ retry:
 		pool->used += size;
 		pool->nr_allocs++;
 		spare = NULL;
-	} else {
-		spare = ext_spare(pool);
-		seq = pool->scrub_seq;
 	}
-	busy = pool->scrub_busy;
 	pending = !list_empty(&pool->pending);
 	verifying = pool->verifying;
+	/*
+	 * The scrubber's chunk may be what was missing: take it back (dirty)
+	 * rather than wait for a thread at the lowest priority. From task
+	 * context only: the scrubber zeroes with preemption disabled, so it
+	 * is not in the middle of a step on this CPU, and the wait below is
+	 * one step on another.
+	 */
+	stole = false;
+	if (!found && pool->scrub_busy && in_task() && retries++ < 3) {
+		bigphys_scrub_steal(pool);
+		atomic_inc(&pool->scrub_held_off);
+		stole = true;
+	}
+	if (!found)
+		spare = ext_spare(pool);	/* NULL if the steal used it */
 	bigphys_unlock(pool, flags);
 	if (holding_off) {
 		atomic_dec(&pool->scrub_held_off);
 		holding_off = false;
+	}
+	if (stole) {
+		/* Until the step in progress is done: its zeroes land first. */
+		while (smp_load_acquire(&pool->scrub_stepping))
+			cpu_relax();
+		holding_off = true;
+		looked = 0;
+		goto retry;
 	}
 
 	if (!found) {
@@ -627,26 +692,7 @@ retry:
 			looked = 0;
 			goto retry;
 		}
-		/*
-		 * The scrubber has a chunk out: it may be what was missing.
-		 * It comes back within one chunk's zeroing.
-		 */
-		if (busy && retries++ < 3 && gfpflags_allow_blocking(gfp)) {
-			/*
-			 * On another CPU the scrubber would take the next
-			 * chunk as soon as it gives this one back: hold it off
-			 * until this allocation has looked again.
-			 */
-			atomic_inc(&pool->scrub_held_off);
-			holding_off = true;
-			wait_event_timeout(pool->scrub_done,
-					   READ_ONCE(pool->scrub_seq) != seq, HZ);
-			looked = 0;
-			goto retry;
-		}
-		kfree(spare);
-		kfree(ba);
-		return NULL;
+		goto fail;
 	}
 	if (gfp & __GFP_ZERO) {
 		/* Only what is not known to be zero: [a, clo) and [chi, a + n). */
@@ -658,6 +704,13 @@ retry:
 			memset((void *)ba->addr, 0, size);
 	}
 	return (void *)ba->addr;
+
+fail:
+	if (holding_off)
+		atomic_dec(&pool->scrub_held_off);
+	kfree(spare);
+	kfree(ba);
+	return NULL;
 }
 
 /*
@@ -1012,11 +1065,14 @@ void bigphys_pool_stats(struct bigphys_pool *pool, struct bigphys_stats *st)
  * Claims up to BIGPHYS_SCRUB_CHUNK dirty free pages next to the known-zero
  * part of their extent, zeroes them with the lock dropped, yielding every
  * BIGPHYS_SCRUB_STEP bytes, and gives them back as known to be zero. While
- * it zeroes, the chunk is out of the pool like an allocation: nobody else
- * can get it, and it is never zeroed under a new owner. Free memory is
- * write-back (buffers of other memory types are made write-back again
- * before they are freed, or leaked), so the direct map writes here are
- * cached writes, like any memset(). Nothing is scrubbed while a writer
+ * it zeroes, the chunk is out of the pool: an allocation that finds no
+ * room without it takes it back as dirty memory (bigphys_scrub_steal())
+ * after the step in progress, which runs with preemption disabled; the
+ * scrubber then stops at its next step. So no allocation waits for the
+ * scrubber to be scheduled, and nothing is zeroed under a new owner.
+ * Free memory is write-back (buffers of other memory types are made
+ * write-back again before they are freed, or leaked), so the direct map
+ * writes here are cached writes, like any memset(). Nothing is scrubbed while a writer
  * (bigphys_pool_writer_get()) can write free memory, and a chunk that a
  * writer may have reached while it was being zeroed goes back dirty.
  *
@@ -1025,16 +1081,39 @@ void bigphys_pool_stats(struct bigphys_pool *pool, struct bigphys_stats *st)
  */
 bool bigphys_pool_scrub_step(struct bigphys_pool *pool)
 {
-	unsigned long flags, a, n, done, step, clo, chi, seq;
+	struct bigphys_scrub_chunk c;
+
+	if (!bigphys_pool_scrub_claim(pool, &c))
+		return false;
+	bigphys_pool_scrub_zero(pool, &c);
+	bigphys_pool_scrub_finish(pool, &c);
+	return true;
+}
+
+/**
+ * bigphys_pool_scrub_claim() - take a chunk of dirty free memory out to zero it
+ * @pool: the pool
+ * @c: set to the chunk
+ *
+ * The first part of bigphys_pool_scrub_step(), apart for tests.
+ *
+ * Context: process context; may sleep.
+ * Return: false if there is nothing to scrub, or a chunk is out already.
+ */
+bool bigphys_pool_scrub_claim(struct bigphys_pool *pool,
+			      struct bigphys_scrub_chunk *c)
+{
+	unsigned long flags, a, n, clo, chi;
 	struct bigphys_extent *e, *spare;
-	bool zero;
 
 	spare = kmalloc(sizeof(*spare), GFP_KERNEL);
 	if (!spare)
 		return false;
 	flags = bigphys_lock(pool);
 	e = NULL;
-	if (!pool->writers && !atomic_read(&pool->scrub_held_off)) {
+	/* One chunk out at a time. */
+	if (!pool->writers && !atomic_read(&pool->scrub_held_off) &&
+	    !pool->scrub_busy && !pool->scrub_stolen) {
 		e = ext_from(pool, pool->scrub_cursor, 1, EXT_DIRTY);
 		if (!e)
 			e = ext_from(pool, 0, 1, EXT_DIRTY);
@@ -1055,30 +1134,69 @@ bool bigphys_pool_scrub_step(struct bigphys_pool *pool)
 	}
 	list_add(&spare->spare, &pool->spare);
 	ext_carve(pool, e, a, n, &clo, &chi);
-	pool->scrub_busy += n;
+	pool->scrub_busy = n;
+	pool->scrub_start = a;
 	pool->scrub_cursor = a + n;
-	seq = pool->writers_seq;
+	c->start = a;
+	c->pages = n;
+	c->seq = pool->writers_seq;
 	bigphys_unlock(pool, flags);
+	return true;
+}
 
-	for (done = 0; done < n; done += step) {
-		step = min(n - done, (unsigned long)(BIGPHYS_SCRUB_STEP >> PAGE_SHIFT));
-		memset((void *)(pool->vbase + ((a + done) << PAGE_SHIFT)), 0,
+/**
+ * bigphys_pool_scrub_zero() - zero a claimed chunk, step by step
+ * @pool: the pool
+ * @c: the chunk from bigphys_pool_scrub_claim()
+ *
+ * Context: process context; may sleep between steps.
+ * Return: false if an allocation took the chunk back before the end.
+ */
+bool bigphys_pool_scrub_zero(struct bigphys_pool *pool,
+			     const struct bigphys_scrub_chunk *c)
+{
+	unsigned long done, step;
+
+	for (done = 0; done < c->pages; done += step) {
+		step = min(c->pages - done, (unsigned long)(BIGPHYS_SCRUB_STEP >> PAGE_SHIFT));
+		if (!bigphys_scrub_step_begin(pool))
+			return false;
+		memset((void *)(pool->vbase + ((c->start + done) << PAGE_SHIFT)), 0,
 		       step << PAGE_SHIFT);
+		bigphys_scrub_step_end(pool);
 		cond_resched();
 	}
+	return true;
+}
+
+/**
+ * bigphys_pool_scrub_finish() - give a claimed chunk back
+ * @pool: the pool
+ * @c: the chunk from bigphys_pool_scrub_claim()
+ *
+ * Known to be zero unless a writer may have reached it meanwhile; nothing
+ * to give back if an allocation took it back already.
+ *
+ * Context: process context.
+ */
+void bigphys_pool_scrub_finish(struct bigphys_pool *pool,
+			       const struct bigphys_scrub_chunk *c)
+{
+	struct bigphys_extent *spare;
+	unsigned long flags;
 
 	flags = bigphys_lock(pool);
-	/* Written through a whole-area mapping meanwhile: still dirty. */
-	zero = !pool->writers && pool->writers_seq == seq;
-	ext_release(pool, a, n, zero);
-	pool->scrub_busy -= n;
-	pool->scrub_seq++;
-	pool->scrubbed_pages += n;
+	if (pool->scrub_stolen) {
+		WRITE_ONCE(pool->scrub_stolen, false);
+	} else {
+		ext_release(pool, c->start, c->pages,
+			    !pool->writers && pool->writers_seq == c->seq);
+		pool->scrub_busy = 0;
+		pool->scrubbed_pages += c->pages;
+	}
 	spare = ext_spare(pool);
 	bigphys_unlock(pool, flags);
 	kfree(spare);
-	wake_up_all(&pool->scrub_done);
-	return true;
 }
 
 static bool bigphys_scrub_wanted(struct bigphys_pool *pool)

@@ -89,8 +89,8 @@ struct bigphys_extent {
  * @lock: protects @free, @spare, @allocs, @pending, @held, @used,
  *	@pending_bytes, @held_bytes, @nr_allocs, @nr_pending, @nr_held,
  *	@verifying, @bad_frees, @dirty_pages, @writers, @writers_seq,
- *	@scrub_busy, @scrub_seq, @scrub_cursor, @scrubbed_pages and
- *	@lock_max_ns, and every allocation's &bigphys_alloc.state;
+ *	@scrub_busy, @scrub_start, @scrub_stolen, @scrub_cursor,
+ *	@scrubbed_pages and @lock_max_ns, and every allocation's &bigphys_alloc.state;
  *	taken with interrupts disabled, so allocation and free work from any
  *	context. Never held for work proportional to a size, and for work
  *	proportional to a count only in O(log n) steps. (A first-fit search
@@ -130,11 +130,16 @@ struct bigphys_extent {
  * @scrub: scrub free memory in the background (READ/WRITE_ONCE)
  * @scrub_task: the scrubbing thread, or NULL
  * @scrub_wait: the thread sleeps here until there is work
- * @scrub_done: woken after each scrubbed chunk
  * @scrub_busy: pages claimed by the scrubber right now (under @lock)
- * @scrub_seq: counts chunks given back by the scrubber
- * @scrub_held_off: allocations waiting for a chunk the scrubber has out;
- *	while there is one, the scrubber claims no new chunk
+ * @scrub_start: first page of the chunk the scrubber has out (under @lock)
+ * @scrub_stolen: an allocation took the chunk back (written under @lock,
+ *	read by the scrubber without it); the scrubber stops at its next
+ *	step and gives nothing back
+ * @scrub_stepping: the scrubber is zeroing one step of its chunk, with
+ *	preemption disabled (no lock: ordered against @scrub_stolen by full
+ *	barriers on both sides, cleared with a release store)
+ * @scrub_held_off: allocations about to look again after taking a chunk
+ *	back; while there is one, the scrubber claims no new chunk
  * @scrub_cursor: where the scrubber looks next (page)
  * @scrubbed_pages: pages scrubbed since the pool was set up
  * @writers: users that can write free memory behind the allocator's back
@@ -175,9 +180,10 @@ struct bigphys_pool {
 	bool scrub;
 	struct task_struct *scrub_task;
 	wait_queue_head_t scrub_wait;
-	wait_queue_head_t scrub_done;
 	unsigned long scrub_busy;
-	unsigned long scrub_seq;
+	unsigned long scrub_start;
+	bool scrub_stolen;
+	bool scrub_stepping;
 	atomic_t scrub_held_off;
 	unsigned long scrub_cursor;
 	unsigned long scrubbed_pages;
@@ -220,6 +226,25 @@ bool bigphys_pool_next(struct bigphys_pool *pool, phys_addr_t from,
 int bigphys_pool_scrub_start(struct bigphys_pool *pool);
 void bigphys_pool_set_scrub(struct bigphys_pool *pool, bool on);
 bool bigphys_pool_scrub_step(struct bigphys_pool *pool);
+
+/**
+ * struct bigphys_scrub_chunk - a chunk of free memory the scrubber has out
+ * @start: its first page (index in the pool)
+ * @pages: its length in pages
+ * @seq: the pool's @writers_seq when it was claimed
+ */
+struct bigphys_scrub_chunk {
+	unsigned long start;
+	unsigned long pages;
+	unsigned long seq;
+};
+
+bool bigphys_pool_scrub_claim(struct bigphys_pool *pool,
+			      struct bigphys_scrub_chunk *c);
+bool bigphys_pool_scrub_zero(struct bigphys_pool *pool,
+			     const struct bigphys_scrub_chunk *c);
+void bigphys_pool_scrub_finish(struct bigphys_pool *pool,
+			       const struct bigphys_scrub_chunk *c);
 
 /* The pool over the boot area, or NULL (bigphysarea_api.c). */
 struct bigphys_pool *bigphys_boot_pool(void);

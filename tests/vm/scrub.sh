@@ -3,8 +3,9 @@
 # Background scrubbing, on by default: the boot area gets scrubbed, the
 # fuzzer finds every new buffer zero (first, last and one more page),
 # free memory written through a writable whole-area mapping is never
-# handed out as zeroed, and the run-time switch turns it off. A boot with
-# bigphysarea.scrub=0 scrubs nothing.
+# handed out as zeroed, no allocation waits for a starved scrubber, and
+# the run-time switch turns it off. A boot with bigphysarea.scrub=0
+# scrubs nothing.
 . "$(dirname "$0")/../tap.sh"
 out=$("$VMRUN" --timeout 300 --append "bigphysarea=4096 kunit.enable=0" -- sh -c '
 	S=/sys/kernel/debug/bigphysarea/scrub
@@ -25,6 +26,33 @@ check "fuzz run passed with scrubbing on" grep -q '^ok - .*fuzz exit status' <<<
 check "fuzz: area free afterwards" grep -q '^ok - .*area free after fuzzing' <<<"$out"
 check "no fuzz or scrub failure" bash -c '! grep -q "^not ok" <<<"$1"' _ "$out"
 check "the switch turns it off" grep -q '^scrub-off: scrub 0' <<<"$out"
+
+# Never blocked behind the scrubber: with a busy loop at nice -20 on every
+# CPU the scrubber (nice 19) hardly runs, so it sits on a chunk it has out;
+# allocating the whole area (at nice -20 too) right after freeing it dirty
+# takes that chunk back instead of waiting for it. Five rounds, each timed
+# with /proc/uptime (centiseconds).
+out=$("$VMRUN" --timeout 300 --append "bigphysarea=16M kunit.enable=0" -- sh -c '
+	S=/sys/kernel/debug/bigphysarea/scrub
+	for i in $(seq 20); do grep -q "^dirty_kB 0$" $S && break; sleep 1; done
+	for cpu in $(seq $(nproc)); do nice -n -20 sh -c "while :; do :; done" & done
+	for round in 1 2 3 4 5; do
+		nice -n -20 bigphys selftest --size 16M --rounds 1 >/dev/null || echo "selftest failed"
+		sleep 1	# the freed area checked; the scrubber claims a chunk
+		busy=$(sed -n "s/^busy_kB //p" $S)
+		read t0 rest </proc/uptime
+		nice -n -20 bigphys alloc 16M >/dev/null; rc=$?
+		read t1 rest </proc/uptime
+		echo "steal: round $round rc $rc busy_kB $busy cs $(( (${t1%.*}${t1#*.}) - (${t0%.*}${t0#*.}) ))"
+	done
+	kill $(jobs -p) 2>/dev/null' 2>&1)
+grep '^steal: ' <<<"$out" | sed 's/^/# /'
+check "starved scrubber: the whole area allocated in all 5 rounds" \
+	test "$(grep -c '^steal: round [0-9] rc 0 ' <<<"$out")" = 5
+check "starved scrubber: it had a chunk out in some round" \
+	grep -q '^steal: round [0-9] rc [0-9]* busy_kB [1-9]' <<<"$out"
+check "starved scrubber: no allocation waited 0.5 s or more" \
+	awk '/^steal: / { n++; if ($NF >= 50) bad = 1 } END { exit bad || n != 5 }' <<<"$out"
 
 out=$("$VMRUN" --timeout 120 --append "bigphysarea=4096 bigphysarea.scrub=0 kunit.enable=0" -- sh -c '
 	sleep 2
