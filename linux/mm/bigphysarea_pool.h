@@ -223,10 +223,6 @@ void bigphys_pool_writer_get(struct bigphys_pool *pool);
 void bigphys_pool_writer_put(struct bigphys_pool *pool);
 bool bigphys_pool_next(struct bigphys_pool *pool, phys_addr_t from,
 		       struct bigphys_alloc_info *info);
-int bigphys_pool_scrub_start(struct bigphys_pool *pool);
-void bigphys_pool_set_scrub(struct bigphys_pool *pool, bool on);
-bool bigphys_pool_scrub_step(struct bigphys_pool *pool);
-
 /**
  * struct bigphys_scrub_chunk - a chunk of free memory the scrubber has out
  * @start: its first page (index in the pool)
@@ -245,6 +241,10 @@ bool bigphys_pool_scrub_zero(struct bigphys_pool *pool,
 			     const struct bigphys_scrub_chunk *c);
 void bigphys_pool_scrub_finish(struct bigphys_pool *pool,
 			       const struct bigphys_scrub_chunk *c);
+
+int bigphys_pool_scrub_start(struct bigphys_pool *pool);
+void bigphys_pool_set_scrub(struct bigphys_pool *pool, bool on);
+bool bigphys_pool_scrub_step(struct bigphys_pool *pool);
 
 /* The pool over the boot area, or NULL (bigphysarea_api.c). */
 struct bigphys_pool *bigphys_boot_pool(void);
