@@ -23,6 +23,13 @@ ifeq ($(filter $(SEL_ARCH),x86_64 arm64),)
 $(error ARCH=$(SEL_ARCH): supported are x86_64 (the default) and arm64)
 endif
 P := $(if $(filter arm64,$(SEL_ARCH)),arm64-)
+# Targets with no arm64 variant refuse ARCH=arm64 rather than build x86.
+X86_ONLY := bench check-debug
+ifneq ($(P),)
+ifneq ($(filter $(X86_ONLY),$(MAKECMDGOALS)),)
+$(error ARCH=arm64: $(filter $(X86_ONLY),$(MAKECMDGOALS)) runs on x86_64 only (check-debug builds every prefix for arm64 too))
+endif
+endif
 MAKEOVERRIDES := $(filter-out ARCH=%,$(MAKEOVERRIDES))
 unexport ARCH
 # make check-vm TESTS="bootparams grabber": only these test scripts.
@@ -43,7 +50,7 @@ check: kernel-$(P)test initramfs-$(P)test ## all tests (host + VM); ends with "N
 	@FLAVOUR=$(P)test tests/run $(if $(P),arm64,all) $(TESTS)
 
 check-host: deps kernel-$(P)test $(if $(P),userspace-arm64,userspace) ## host-side tests (series, build scripts, userspace)
-	@FLAVOUR=$(P)test tests/run $(if $(P),arm64 build,host) $(TESTS)
+	@FLAVOUR=$(P)test tests/run $(if $(P),arm64-build,host) $(TESTS)
 
 check-vm: initramfs-$(P)test ## VM tests (KUnit, in-guest suite, boot parameters, grabber)
 	@FLAVOUR=$(P)test tests/run vm $(TESTS)

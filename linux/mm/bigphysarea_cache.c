@@ -4,6 +4,7 @@
 #define pr_fmt(fmt) "bigphysarea: " fmt
 
 #include <linux/bigphysarea.h>
+#include <linux/cacheflush.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/init.h>
@@ -14,7 +15,6 @@
 #include "bigphysarea_dmabuf.h"
 
 #ifdef CONFIG_X86
-#include <asm/cacheflush.h>
 #include <asm/set_memory.h>
 #endif
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The build scripts: a re-run with nothing changed does no work, the
 # configuration matches the fragments, build/linux is usable for M= builds,
-# the initramfs is not built without the userspace. Needs the test kernel
+# the initramfs is not built without the userspace, tests/run refuses
+# test names it does not have. Needs the test kernel
 # (make check-host builds it first).
 . "$(dirname "$0")/../tap.sh"
 . "$TOP/scripts/lib.sh"
@@ -50,4 +51,11 @@ out=$(BUILD=$BUILD "$tmp/repo/scripts/initramfs" 2>&1)
 check "scripts/initramfs without a built userspace fails" test $? != 0
 check "...and says to run make userspace" grep -q 'make userspace' <<<"$out"
 check_eq "...and leaves build/initramfs-test.cpio alone" "$(stat -c %Y "$BUILD/initramfs-test.cpio" 2>/dev/null)" "$before"
+# A test name that matches no test is a usage error, not an empty green run.
+out=$("$TOP/tests/run" host no-such-test 2>&1)
+check_eq "tests/run with an unknown test name exits 2" "$?" 2
+check "...and names it" grep -q "no test 'no-such-test'" <<<"$out"
+"$TOP/tests/run" arm64-build bootparams >/dev/null 2>&1
+check_eq "tests/run arm64-build does not reach the VM tests" "$?" 2
+
 tap_done

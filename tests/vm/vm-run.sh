@@ -23,6 +23,8 @@ check "--add file arrives in /extra/ (quoting kept)" grep -q "it's here" <<<"$ou
 check_eq "unknown option is a usage error (2)" "$?" 2
 "$VMRUN" >/dev/null 2>&1
 check_eq "missing command is a usage error (2)" "$?" 2
+"$VMRUN" --timeout >/dev/null 2>&1
+check_eq "an option without its value is a usage error (2)" "$?" 2
 "$VMRUN" --help >/dev/null 2>&1
 check_eq "--help exits 0" "$?" 0
 
