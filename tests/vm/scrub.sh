@@ -35,13 +35,14 @@ check "the switch turns it off" grep -q '^scrub-off: scrub 0' <<<"$out"
 out=$("$VMRUN" --timeout 300 --append "bigphysarea=16M kunit.enable=0" -- sh -c '
 	S=/sys/kernel/debug/bigphysarea/scrub
 	for i in $(seq 20); do grep -q "^dirty_kB 0$" $S && break; sleep 1; done
-	for cpu in $(seq $(nproc)); do nice -n -20 sh -c "while :; do :; done" & done
+	renice -n -20 -p $$ >/dev/null	# this shell, the busy loops and the CLI
+	for cpu in $(seq $(nproc)); do sh -c "while :; do :; done" & done
 	for round in 1 2 3 4 5; do
-		nice -n -20 bigphys selftest --size 16M --rounds 1 >/dev/null || echo "selftest failed"
+		bigphys selftest --size 16M --rounds 1 >/dev/null || echo "selftest failed"
 		sleep 1	# the freed area checked; the scrubber claims a chunk
 		busy=$(sed -n "s/^busy_kB //p" $S)
 		read t0 rest </proc/uptime
-		nice -n -20 bigphys alloc 16M >/dev/null; rc=$?
+		bigphys alloc 16M >/dev/null; rc=$?
 		read t1 rest </proc/uptime
 		echo "steal: round $round rc $rc busy_kB $busy cs $(( (${t1%.*}${t1#*.}) - (${t0%.*}${t0#*.}) ))"
 	done
