@@ -265,9 +265,10 @@ EXPORT_SYMBOL_GPL(bigphys_contains);
  *
  * For a writable mapping of the whole area: until the matching
  * bigphys_area_writer_put(), the allocator knows no free memory to be
- * zero, and forgets what it knew before. Each call needs its put.
+ * zero, forgets what it knew before, and stops the scrubber's chunk in
+ * progress. Each call needs its put.
  *
- * Context: any context.
+ * Context: task context.
  */
 void bigphys_area_writer_get(void)
 {

@@ -440,7 +440,7 @@ static void bigphys_writer_test(struct kunit *test)
  * An allocation that needs the chunk the scrubber has out takes it back
  * at once, as dirty memory, instead of waiting for the scrubber (which
  * runs at the lowest priority); the scrubber then stops and gives
- * nothing back twice.
+ * nothing back twice. A writer stops the chunk in progress the same way.
  */
 static void bigphys_scrub_steal_test(struct kunit *test)
 {
@@ -484,7 +484,24 @@ static void bigphys_scrub_steal_test(struct kunit *test)
 	p = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_KERNEL | __GFP_ZERO, "whole");
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, TEST_SIZE));
+	memset(p, 0xa5, TEST_SIZE);
 	bigphys_pool_free(pool, p, NULL);
+
+	/*
+	 * A writer (a writable whole-area mapping) stops the chunk in
+	 * progress too: what it writes is never zeroed behind it.
+	 */
+	KUNIT_ASSERT_TRUE(test, bigphys_pool_scrub_claim(pool, &c));
+	bigphys_pool_writer_get(pool);
+	KUNIT_EXPECT_EQ(test, pool->scrub_busy, 0);
+	memset((void *)pool->vbase, 0x77, TEST_SIZE);
+	KUNIT_EXPECT_FALSE(test, bigphys_pool_scrub_zero(pool, &c));
+	bigphys_pool_scrub_finish(pool, &c);
+	KUNIT_EXPECT_NULL(test, memchr_inv((void *)pool->vbase, 0x77, TEST_SIZE));
+	KUNIT_EXPECT_FALSE(test, bigphys_pool_scrub_step(pool));
+	bigphys_pool_writer_put(pool);
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, TEST_PAGES);
+	KUNIT_EXPECT_EQ(test, pool->used, 0);
 }
 
 /* The thread scrubs by itself once turned on, and stops with the pool. */

@@ -519,11 +519,13 @@ static bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep);
  * Give the scrubber's chunk back to the free extents, as dirty memory, for
  * an allocation that needs it. Called with @pool->lock, in task context;
  * the caller waits for @pool->scrub_stepping to clear before it hands out
- * any of the chunk. Uses at most one record of @pool->spare, as the
- * scrubber's own ext_release() would.
+ * any of the chunk. ext_release() uses the record the scrubber set aside
+ * for its own (@pool->scrub_spare).
  */
 static void bigphys_scrub_steal(struct bigphys_pool *pool)
 {
+	list_add(&pool->scrub_spare->spare, &pool->spare);
+	pool->scrub_spare = NULL;
 	ext_release(pool, pool->scrub_start, pool->scrub_busy, false);
 	pool->scrub_busy = 0;
 	WRITE_ONCE(pool->scrub_stolen, true);
@@ -555,6 +557,18 @@ static void bigphys_scrub_step_end(struct bigphys_pool *pool)
 	/* The zeroes before anything the chunk's next owner writes. */
 	smp_store_release(&pool->scrub_stepping, false);
 	preempt_enable();
+}
+
+/*
+ * After bigphys_scrub_steal(), with @pool->lock dropped: wait for the
+ * step in progress, if any, so that its zeroes land before anything the
+ * memory's next user writes. Task context: the step runs on another CPU.
+ */
+static void bigphys_scrub_wait_step(struct bigphys_pool *pool)
+{
+	/* Pairs with the release in bigphys_scrub_step_end(). */
+	while (smp_load_acquire(&pool->scrub_stepping))
+		cpu_relax();
 }
 
 /**
@@ -661,9 +675,7 @@ retry:
 		holding_off = false;
 	}
 	if (stole) {
-		/* Until the step in progress is done: its zeroes land first. */
-		while (smp_load_acquire(&pool->scrub_stepping))
-			cpu_relax();
+		bigphys_scrub_wait_step(pool);
 		holding_off = true;
 		looked = 0;
 		goto retry;
@@ -1103,12 +1115,17 @@ bool bigphys_pool_scrub_step(struct bigphys_pool *pool)
 bool bigphys_pool_scrub_claim(struct bigphys_pool *pool,
 			      struct bigphys_scrub_chunk *c)
 {
+	struct bigphys_extent *e, *spare, *rel;
 	unsigned long flags, a, n, clo, chi;
-	struct bigphys_extent *e, *spare;
 
+	/* One record for ext_carve(), one set aside for the release. */
 	spare = kmalloc(sizeof(*spare), GFP_KERNEL);
-	if (!spare)
+	rel = kmalloc(sizeof(*rel), GFP_KERNEL);
+	if (!spare || !rel) {
+		kfree(spare);
+		kfree(rel);
 		return false;
+	}
 	flags = bigphys_lock(pool);
 	e = NULL;
 	/* One chunk out at a time. */
@@ -1121,6 +1138,7 @@ bool bigphys_pool_scrub_claim(struct bigphys_pool *pool,
 	if (!e) {
 		bigphys_unlock(pool, flags);
 		kfree(spare);
+		kfree(rel);
 		return false;
 	}
 	if (e->zlo > e->start) {
@@ -1136,6 +1154,7 @@ bool bigphys_pool_scrub_claim(struct bigphys_pool *pool,
 	ext_carve(pool, e, a, n, &clo, &chi);
 	pool->scrub_busy = n;
 	pool->scrub_start = a;
+	pool->scrub_spare = rel;
 	pool->scrub_cursor = a + n;
 	c->start = a;
 	c->pages = n;
@@ -1182,21 +1201,26 @@ bool bigphys_pool_scrub_zero(struct bigphys_pool *pool,
 void bigphys_pool_scrub_finish(struct bigphys_pool *pool,
 			       const struct bigphys_scrub_chunk *c)
 {
-	struct bigphys_extent *spare;
+	struct bigphys_extent *spare[2];
 	unsigned long flags;
 
 	flags = bigphys_lock(pool);
 	if (pool->scrub_stolen) {
 		WRITE_ONCE(pool->scrub_stolen, false);
 	} else {
+		list_add(&pool->scrub_spare->spare, &pool->spare);
+		pool->scrub_spare = NULL;
 		ext_release(pool, c->start, c->pages,
 			    !pool->writers && pool->writers_seq == c->seq);
 		pool->scrub_busy = 0;
 		pool->scrubbed_pages += c->pages;
 	}
-	spare = ext_spare(pool);
+	/* The two records bigphys_pool_scrub_claim() brought. */
+	spare[0] = ext_spare(pool);
+	spare[1] = ext_spare(pool);
 	bigphys_unlock(pool, flags);
-	kfree(spare);
+	kfree(spare[0]);
+	kfree(spare[1]);
 }
 
 static bool bigphys_scrub_wanted(struct bigphys_pool *pool)
@@ -1276,7 +1300,11 @@ void bigphys_pool_set_scrub(struct bigphys_pool *pool, bool on)
  * from the moment the writer is counted, so what the walk has not reached
  * yet is never trusted.
  *
- * Context: any context; O(k log n) for k extents with a known-zero part,
+ * A chunk the scrubber is zeroing goes back to the free memory at once
+ * (dirty), after at most the step in progress: the writer's writes are
+ * never zeroed behind it.
+ *
+ * Context: task context; O(k log n) for k extents with a known-zero part,
  * the first time only.
  */
 void bigphys_pool_writer_get(struct bigphys_pool *pool)
@@ -1284,12 +1312,18 @@ void bigphys_pool_writer_get(struct bigphys_pool *pool)
 	struct bigphys_extent *e;
 	unsigned long flags;
 	unsigned int i;
-	bool first;
+	bool first, stole;
 
 	flags = bigphys_lock(pool);
 	first = !pool->writers++;
 	pool->writers_seq++;
+	/* The chunk being zeroed now would zero what the writer writes. */
+	stole = first && pool->scrub_busy;
+	if (stole)
+		bigphys_scrub_steal(pool);
 	bigphys_unlock(pool, flags);
+	if (stole)
+		bigphys_scrub_wait_step(pool);
 	if (!first)
 		return;
 

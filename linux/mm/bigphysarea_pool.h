@@ -89,7 +89,7 @@ struct bigphys_extent {
  * @lock: protects @free, @spare, @allocs, @pending, @held, @used,
  *	@pending_bytes, @held_bytes, @nr_allocs, @nr_pending, @nr_held,
  *	@verifying, @bad_frees, @dirty_pages, @writers, @writers_seq,
- *	@scrub_busy, @scrub_start, @scrub_stolen, @scrub_cursor,
+ *	@scrub_busy, @scrub_start, @scrub_spare, @scrub_stolen, @scrub_cursor,
  *	@scrubbed_pages and @lock_max_ns, and every allocation's &bigphys_alloc.state;
  *	taken with interrupts disabled, so allocation and free work from any
  *	context. Never held for work proportional to a size, and for work
@@ -132,6 +132,8 @@ struct bigphys_extent {
  * @scrub_wait: the thread sleeps here until there is work
  * @scrub_busy: pages claimed by the scrubber right now (under @lock)
  * @scrub_start: first page of the chunk the scrubber has out (under @lock)
+ * @scrub_spare: an extent record set aside for giving that chunk back
+ *	(under @lock)
  * @scrub_stolen: an allocation took the chunk back (written under @lock,
  *	read by the scrubber without it); the scrubber stops at its next
  *	step and gives nothing back
@@ -182,6 +184,7 @@ struct bigphys_pool {
 	wait_queue_head_t scrub_wait;
 	unsigned long scrub_busy;
 	unsigned long scrub_start;
+	struct bigphys_extent *scrub_spare;
 	bool scrub_stolen;
 	bool scrub_stepping;
 	atomic_t scrub_held_off;
