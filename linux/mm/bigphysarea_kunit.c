@@ -437,10 +437,11 @@ static void bigphys_writer_test(struct kunit *test)
 }
 
 /*
- * An allocation that needs the chunk the scrubber has out takes it back
- * at once, as dirty memory, instead of waiting for the scrubber (which
- * runs at the lowest priority); the scrubber then stops and gives
- * nothing back twice. A writer stops the chunk in progress the same way.
+ * An allocation that needs the chunk the scrubber has out takes it back,
+ * as dirty memory, instead of waiting for the scrubber (which runs at the
+ * lowest priority), but never while a step is zeroing it; the scrubber
+ * then stops and nothing is given back twice. A writer stops the chunk in
+ * progress the same way.
  */
 static void bigphys_scrub_steal_test(struct kunit *test)
 {
@@ -453,20 +454,36 @@ static void bigphys_scrub_steal_test(struct kunit *test)
 	memset(p, 0xa5, TEST_SIZE);
 	bigphys_pool_free(pool, p, NULL);
 
-	/* The whole pool is one chunk; the scrubber has it out, unzeroed. */
+	/* The scrubber has a chunk out (all of the pool with 4 KiB pages). */
 	KUNIT_ASSERT_TRUE(test, bigphys_pool_scrub_claim(pool, &c));
-	KUNIT_EXPECT_EQ(test, c.pages, TEST_PAGES);
-	KUNIT_EXPECT_EQ(test, pool->scrub_busy, TEST_PAGES);
+	KUNIT_EXPECT_GT(test, c.pages, 0);
+	KUNIT_EXPECT_EQ(test, pool->scrub_busy, c.pages);
 	KUNIT_EXPECT_FALSE(test, bigphys_pool_scrub_claim(pool, &c));
 
-	/* An atomic allocation from task context takes it back. */
+	/*
+	 * While a step runs (as if on another CPU), an atomic allocation
+	 * only asks: the chunk stays out, so nobody gets memory that is
+	 * still being zeroed, and the allocation fails as it would have.
+	 */
+	WRITE_ONCE(pool->scrub_stepping, true);
+	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_ATOMIC, "mid-step"));
+	KUNIT_EXPECT_EQ(test, pool->scrub_busy, c.pages);
+	KUNIT_EXPECT_TRUE(test, pool->scrub_stolen);
+	WRITE_ONCE(pool->scrub_stepping, false);
+	/* The scrubber stops at its next step and gives the chunk back dirty. */
+	KUNIT_EXPECT_FALSE(test, bigphys_pool_scrub_zero(pool, &c));
+	bigphys_pool_scrub_finish(pool, &c);
+	KUNIT_EXPECT_EQ(test, pool->scrub_busy, 0);
+	KUNIT_EXPECT_FALSE(test, pool->scrub_stolen);
+	KUNIT_EXPECT_EQ(test, pool->dirty_pages, TEST_PAGES);
+
+	/* No step running: an allocation, atomic too, takes it back at once. */
+	KUNIT_ASSERT_TRUE(test, bigphys_pool_scrub_claim(pool, &c));
 	p = bigphys_pool_alloc(pool, TEST_SIZE, 0, GFP_ATOMIC | __GFP_ZERO, "steal");
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, TEST_SIZE));
 	KUNIT_EXPECT_EQ(test, pool->scrub_busy, 0);
 	memset(p, 0x5a, TEST_SIZE);
-
-	/* The scrubber stops at once, and finishing gives nothing back. */
 	KUNIT_EXPECT_FALSE(test, bigphys_pool_scrub_zero(pool, &c));
 	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0x5a, TEST_SIZE));
 	bigphys_pool_scrub_finish(pool, &c);

@@ -516,28 +516,49 @@ static bool bigphys_referenced(struct bigphys_pool *pool,
 static bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep);
 
 /*
- * Give the scrubber's chunk back to the free extents, as dirty memory, for
- * an allocation that needs it. Called with @pool->lock, in task context;
- * the caller waits for @pool->scrub_stepping to clear before it hands out
- * any of the chunk. ext_release() uses the record the scrubber set aside
- * for its own (@pool->scrub_spare).
+ * Taking the scrubber's chunk back. Whoever needs it (an allocation that
+ * finds no room, the first writer) asks, under @pool->lock, with
+ * bigphys_scrub_steal(): the scrubber starts no step after that. The chunk
+ * goes back to the free extents (dirty) only once no step is in progress,
+ * so that nobody, the asker or any other allocation, can get memory the
+ * scrubber is still zeroing: right away if no step is running, else by
+ * the first of the scrubber (bigphys_pool_scrub_finish()) and any caller
+ * that can wait for the step (bigphys_scrub_wait_step()) to find it
+ * done. A step is one 64 KiB memset() with preemption disabled.
  */
-static void bigphys_scrub_steal(struct bigphys_pool *pool)
+
+/* Give a stolen chunk back, with @pool->lock held and no step running. */
+static void bigphys_scrub_release_stolen(struct bigphys_pool *pool)
 {
+	if (!pool->scrub_busy)
+		return;		/* done already */
 	list_add(&pool->scrub_spare->spare, &pool->spare);
 	pool->scrub_spare = NULL;
 	ext_release(pool, pool->scrub_start, pool->scrub_busy, false);
-	pool->scrub_busy = 0;
+	WRITE_ONCE(pool->scrub_busy, 0);
+}
+
+/*
+ * Ask for the scrubber's chunk, with @pool->lock held; any context.
+ * Return: true if it is back in the free extents now.
+ */
+static bool bigphys_scrub_steal(struct bigphys_pool *pool)
+{
 	WRITE_ONCE(pool->scrub_stolen, true);
 	/* Pairs with bigphys_scrub_step_begin(): it sees this, or we its step. */
 	smp_mb();
+	/* Acquire: the zeroes of a step just ended come before new owners'. */
+	if (smp_load_acquire(&pool->scrub_stepping))
+		return false;
+	bigphys_scrub_release_stolen(pool);
+	return true;
 }
 
 /*
  * Before the scrubber zeroes one step of its chunk: false if the chunk was
- * taken back. Otherwise preemption stays disabled until
- * bigphys_scrub_step_end(), so that an allocation waiting for the step
- * waits for one step's memset(), never for the scrubber to be scheduled.
+ * asked for. Otherwise preemption stays disabled until
+ * bigphys_scrub_step_end(), so that a caller waiting for the step waits
+ * for one step's memset(), never for the scrubber to be scheduled.
  */
 static bool bigphys_scrub_step_begin(struct bigphys_pool *pool)
 {
@@ -547,7 +568,8 @@ static bool bigphys_scrub_step_begin(struct bigphys_pool *pool)
 	smp_mb();
 	if (!READ_ONCE(pool->scrub_stolen))
 		return true;
-	WRITE_ONCE(pool->scrub_stepping, false);
+	/* Orders the previous step's zeroes, as in bigphys_scrub_step_end(). */
+	smp_store_release(&pool->scrub_stepping, false);
 	preempt_enable();
 	return false;
 }
@@ -560,15 +582,22 @@ static void bigphys_scrub_step_end(struct bigphys_pool *pool)
 }
 
 /*
- * After bigphys_scrub_steal(), with @pool->lock dropped: wait for the
- * step in progress, if any, so that its zeroes land before anything the
- * memory's next user writes. Task context: the step runs on another CPU.
+ * After bigphys_scrub_steal() returned false, with @pool->lock dropped:
+ * wait for the step in progress on another CPU, then give the chunk back
+ * unless the scrubber did. Only for callers that may sleep: they hold no
+ * spinlock an interrupt on the scrubber's CPU could want.
  */
 static void bigphys_scrub_wait_step(struct bigphys_pool *pool)
 {
+	unsigned long flags;
+
 	/* Pairs with the release in bigphys_scrub_step_end(). */
 	while (smp_load_acquire(&pool->scrub_stepping))
 		cpu_relax();
+	flags = bigphys_lock(pool);
+	if (pool->scrub_stolen)
+		bigphys_scrub_release_stolen(pool);
+	bigphys_unlock(pool, flags);
 }
 
 /**
@@ -592,8 +621,8 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 	gfp_t kgfp = gfp & ~(GFP_ZONEMASK | __GFP_ZERO);
 	struct bigphys_extent *e, *spare;
 	struct bigphys_alloc *ba;
-	unsigned int looked = 0, retries = 0, verified = 0, rescanned = 0;
-	bool found, stole, pending, verifying, holding_off = false;
+	unsigned int looked = 0, retries = 0, verified = 0, rescanned = 0, steal;
+	bool found, pending, verifying, holding_off = false;
 	bool dropped = false;
 
 	if (!size || size > pool->size)
@@ -614,11 +643,6 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 	strscpy(ba->owner, owner ?: "unknown", sizeof(ba->owner));
 
 retry:
-	if (!spare) {
-		spare = kmalloc(sizeof(*spare), kgfp);
-		if (!spare)
-			goto fail;
-	}
 	flags = bigphys_lock(pool);
 	/* One record more per allocation; ext_carve() may need it. */
 	list_add(&spare->spare, &pool->spare);
@@ -655,27 +679,31 @@ retry:
 	pending = !list_empty(&pool->pending);
 	verifying = pool->verifying;
 	/*
-	 * The scrubber's chunk may be what was missing: take it back (dirty)
-	 * rather than wait for a thread at the lowest priority. From task
-	 * context only: the scrubber zeroes with preemption disabled, so it
-	 * is not in the middle of a step on this CPU, and the wait below is
-	 * one step on another.
+	 * The scrubber's chunk may be what was missing: ask for it back
+	 * (dirty) rather than wait for a thread at the lowest priority. It
+	 * is back at once unless a step is running; a caller that may
+	 * sleep waits for that step (one memset() on another CPU).
 	 */
-	stole = false;
-	if (!found && pool->scrub_busy && in_task() && retries++ < 3) {
-		bigphys_scrub_steal(pool);
-		atomic_inc(&pool->scrub_held_off);
-		stole = true;
+	steal = 0;
+	if (!found && pool->scrub_busy && pool->size - pool->used >= size &&
+	    retries++ < 3) {
+		if (bigphys_scrub_steal(pool))
+			steal = 1;
+		else if (gfpflags_allow_blocking(gfp))
+			steal = 2;
+		if (steal)
+			atomic_inc(&pool->scrub_held_off);
 	}
 	if (!found)
-		spare = ext_spare(pool);	/* NULL if the steal used it */
+		spare = ext_spare(pool);
 	bigphys_unlock(pool, flags);
 	if (holding_off) {
 		atomic_dec(&pool->scrub_held_off);
 		holding_off = false;
 	}
-	if (stole) {
-		bigphys_scrub_wait_step(pool);
+	if (steal) {
+		if (steal == 2)
+			bigphys_scrub_wait_step(pool);
 		holding_off = true;
 		looked = 0;
 		goto retry;
@@ -718,8 +746,6 @@ retry:
 	return (void *)ba->addr;
 
 fail:
-	if (holding_off)
-		atomic_dec(&pool->scrub_held_off);
 	kfree(spare);
 	kfree(ba);
 	return NULL;
@@ -1078,10 +1104,11 @@ void bigphys_pool_stats(struct bigphys_pool *pool, struct bigphys_stats *st)
  * part of their extent, zeroes them with the lock dropped, yielding every
  * BIGPHYS_SCRUB_STEP bytes, and gives them back as known to be zero. While
  * it zeroes, the chunk is out of the pool: an allocation that finds no
- * room without it takes it back as dirty memory (bigphys_scrub_steal())
- * after the step in progress, which runs with preemption disabled; the
- * scrubber then stops at its next step. So no allocation waits for the
- * scrubber to be scheduled, and nothing is zeroed under a new owner.
+ * room without it asks for it back (bigphys_scrub_steal()); the scrubber
+ * stops at its next step and the chunk goes back dirty once the step in
+ * progress, which runs with preemption disabled, is done. So no
+ * allocation waits for the scrubber to be scheduled, and nothing is
+ * zeroed under a new owner.
  * Free memory is write-back (buffers of other memory types are made
  * write-back again before they are freed, or leaked), so the direct map
  * writes here are cached writes, like any memset(). Nothing is scrubbed while a writer
@@ -1152,7 +1179,7 @@ bool bigphys_pool_scrub_claim(struct bigphys_pool *pool,
 	}
 	list_add(&spare->spare, &pool->spare);
 	ext_carve(pool, e, a, n, &clo, &chi);
-	pool->scrub_busy = n;
+	WRITE_ONCE(pool->scrub_busy, n);
 	pool->scrub_start = a;
 	pool->scrub_spare = rel;
 	pool->scrub_cursor = a + n;
@@ -1206,13 +1233,15 @@ void bigphys_pool_scrub_finish(struct bigphys_pool *pool,
 
 	flags = bigphys_lock(pool);
 	if (pool->scrub_stolen) {
+		/* No step runs now: give it back unless the asker did. */
+		bigphys_scrub_release_stolen(pool);
 		WRITE_ONCE(pool->scrub_stolen, false);
 	} else {
 		list_add(&pool->scrub_spare->spare, &pool->spare);
 		pool->scrub_spare = NULL;
 		ext_release(pool, c->start, c->pages,
 			    !pool->writers && pool->writers_seq == c->seq);
-		pool->scrub_busy = 0;
+		WRITE_ONCE(pool->scrub_busy, 0);
 		pool->scrubbed_pages += c->pages;
 	}
 	/* The two records bigphys_pool_scrub_claim() brought. */
@@ -1312,17 +1341,15 @@ void bigphys_pool_writer_get(struct bigphys_pool *pool)
 	struct bigphys_extent *e;
 	unsigned long flags;
 	unsigned int i;
-	bool first, stole;
+	bool first, wait;
 
 	flags = bigphys_lock(pool);
 	first = !pool->writers++;
 	pool->writers_seq++;
 	/* The chunk being zeroed now would zero what the writer writes. */
-	stole = first && pool->scrub_busy;
-	if (stole)
-		bigphys_scrub_steal(pool);
+	wait = first && pool->scrub_busy && !bigphys_scrub_steal(pool);
 	bigphys_unlock(pool, flags);
-	if (stole)
+	if (wait)
 		bigphys_scrub_wait_step(pool);
 	if (!first)
 		return;

@@ -48,6 +48,8 @@ out=$("$VMRUN" --timeout 300 --append "bigphysarea=16M kunit.enable=0" -- sh -c 
 	done
 	kill $(jobs -p) 2>/dev/null' 2>&1)
 grep '^steal: ' <<<"$out" | sed 's/^/# /'
+check "starved scrubber: the area was filled and freed in every round" \
+	bash -c '! grep -q "^selftest failed" <<<"$1"' _ "$out"
 check "starved scrubber: the whole area allocated in all 5 rounds" \
 	test "$(grep -c '^steal: round [0-9] rc 0 ' <<<"$out")" = 5
 check "starved scrubber: it had a chunk out in some round" \

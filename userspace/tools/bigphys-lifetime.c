@@ -232,21 +232,43 @@ static long scrub_value(const char *name)
 }
 
 /*
- * Wait up to 30 s until all free memory is scrubbed: nothing dirty, and no
- * freed memory left whose pages are still to be checked (it becomes dirty
- * free memory when the check runs, which a loaded machine can delay).
+ * Whether all free memory is scrubbed in one read of the scrub file:
+ * nothing dirty, nothing being zeroed, and no freed memory whose pages
+ * are still to be checked (it becomes dirty free memory then).
  */
+static bool scrub_idle_once(void)
+{
+	long dirty = -1, pending = -1, busy = -1, v;
+	char line[128], name[64];
+	FILE *f = fopen(SCRUB_FILE, "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %ld", name, &v) != 2)
+			continue;
+		if (!strcmp(name, "dirty_kB"))
+			dirty = v;
+		else if (!strcmp(name, "pending_kB"))
+			pending = v;
+		else if (!strcmp(name, "busy_kB"))
+			busy = v;
+	}
+	fclose(f);
+	return dirty == 0 && pending == 0 && busy == 0;
+}
+
+/* Wait up to 30 s for two idle reads in a row, 0.1 s apart. */
 static bool scrub_settled(void)
 {
-	int i;
+	int i, idle = 0;
 
-	for (i = 0; i < 300; i++) {
-		if (scrub_value("dirty_kB") == 0 && scrub_value("pending_kB") == 0 &&
-		    scrub_value("busy_kB") == 0)
-			return true;
-		usleep(100000);
+	for (i = 0; i < 300 && idle < 2; i++) {
+		idle = scrub_idle_once() ? idle + 1 : 0;
+		if (idle < 2)
+			usleep(100000);
 	}
-	return false;
+	return idle == 2;
 }
 
 /* The number of pages of a new whole-area buffer that are not all zero. */
