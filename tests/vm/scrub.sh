@@ -54,8 +54,10 @@ check "starved scrubber: the whole area allocated in all 5 rounds" \
 	test "$(grep -c '^steal: round [0-9] rc 0 ' <<<"$out")" = 5
 check "starved scrubber: it had a chunk out in some round" \
 	grep -q '^steal: round [0-9] rc [0-9]* busy_kB [1-9]' <<<"$out"
-check "starved scrubber: no allocation waited 0.5 s or more" \
-	awk '/^steal: / { n++; if ($NF >= 50) bad = 1 } END { exit bad || n != 5 }' <<<"$out"
+# (Waiting for the chunk took 3 s and then failed; 2 s leaves slower TCG
+# guests room for the CLI's start and the 16 MiB memset.)
+check "starved scrubber: no allocation took 2 s or more" \
+	awk '/^steal: / { n++; if ($NF >= 200) bad = 1 } END { exit bad || n != 5 }' <<<"$out"
 
 out=$("$VMRUN" --timeout 120 --append "bigphysarea=4096 bigphysarea.scrub=0 kunit.enable=0" -- sh -c '
 	sleep 2
