@@ -214,20 +214,36 @@ static void area_pin_case(void)
 
 #define SCRUB_FILE "/sys/kernel/debug/bigphysarea/scrub"
 
-/* A "NAME value" line of the debugfs scrub file, or -1. */
-static long scrub_value(const char *name)
+/*
+ * The "NAME value" lines of the debugfs scrub file named in @names, in one
+ * read (a consistent snapshot); -1 for a name not found.
+ */
+static void scrub_values(const char *const *names, long *vals, int n)
 {
 	char line[128];
-	size_t len = strlen(name);
-	long v = -1;
 	FILE *f = fopen(SCRUB_FILE, "r");
+	int k;
 
+	for (k = 0; k < n; k++)
+		vals[k] = -1;
 	if (!f)
-		return -1;
+		return;
 	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, len) && line[len] == ' ')
-			v = strtol(line + len + 1, NULL, 10);
+		for (k = 0; k < n; k++) {
+			size_t len = strlen(names[k]);
+
+			if (!strncmp(line, names[k], len) && line[len] == ' ')
+				vals[k] = strtol(line + len + 1, NULL, 10);
+		}
 	fclose(f);
+}
+
+/* One "NAME value" line of the debugfs scrub file, or -1. */
+static long scrub_value(const char *name)
+{
+	long v;
+
+	scrub_values(&name, &v, 1);
 	return v;
 }
 
@@ -238,24 +254,11 @@ static long scrub_value(const char *name)
  */
 static bool scrub_idle_once(void)
 {
-	long dirty = -1, pending = -1, busy = -1, v;
-	char line[128], name[64];
-	FILE *f = fopen(SCRUB_FILE, "r");
+	static const char *const names[] = { "dirty_kB", "pending_kB", "busy_kB" };
+	long v[3];
 
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %ld", name, &v) != 2)
-			continue;
-		if (!strcmp(name, "dirty_kB"))
-			dirty = v;
-		else if (!strcmp(name, "pending_kB"))
-			pending = v;
-		else if (!strcmp(name, "busy_kB"))
-			busy = v;
-	}
-	fclose(f);
-	return dirty == 0 && pending == 0 && busy == 0;
+	scrub_values(names, v, 3);
+	return v[0] == 0 && v[1] == 0 && v[2] == 0;
 }
 
 /* Wait up to 30 s for two idle reads in a row, 0.1 s apart. */
