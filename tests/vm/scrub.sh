@@ -39,8 +39,13 @@ out=$("$VMRUN" --timeout 300 --append "bigphysarea=16M kunit.enable=0" -- sh -c 
 	for cpu in $(seq $(nproc)); do sh -c "while :; do :; done" & done
 	for round in 1 2 3 4 5; do
 		bigphys selftest --size 16M --rounds 1 >/dev/null || echo "selftest failed"
-		sleep 1	# the freed area checked; the scrubber claims a chunk
-		busy=$(sed -n "s/^busy_kB //p" $S)
+		# the freed area checked; wait (up to 3 s) for the scrubber to
+		# claim a chunk, so that the allocation below needs it
+		for i in $(seq 30); do
+			busy=$(sed -n "s/^busy_kB //p" $S)
+			[ "$busy" != 0 ] && break
+			sleep 0.1
+		done
 		read t0 rest </proc/uptime
 		bigphys alloc 16M >/dev/null; rc=$?
 		read t1 rest </proc/uptime
