@@ -8,6 +8,18 @@ out=$("$VMRUN" --append "bigphysarea=8M" -- cat /proc/cmdline 2>&1)
 rc=$?
 check_eq "cat /proc/cmdline exits 0" "$rc" 0
 check "guest command line has bigphysarea=8M" grep -q 'bigphysarea=8M' <<<"$out"
+# x86 guests get the host's TSC frequency (no early calibration against
+# the PIT, which fails when the host preempts QEMU) and then run on the TSC.
+if [ "$GUEST_ARCH" != arm64 ] && [ "$(uname -m)" = x86_64 ] &&
+	[ ! -e /sys/devices/system/cpu/cpu0/cpufreq ] && grep -qw constant_tsc /proc/cpuinfo; then
+	khz=$(awk -F': *' '/^cpu MHz/ { print int($2 * 1000); exit }' /proc/cpuinfo)
+	check "x86 guest command line has tsc_early_khz=$khz" grep -q "tsc_early_khz=$khz " <<<"$out"
+	out=$("$VMRUN" -- sh -c 'cat /sys/devices/system/clocksource/clocksource0/current_clocksource; dmesg | grep -c "Unable to calibrate against PIT"' 2>&1)
+	check "x86 guest runs on the TSC" grep -qx 'tsc\(-early\)\?' <<<"$out"
+	check "x86 guest did not calibrate against the PIT" grep -qx 0 <<<"$out"
+else
+	skip "x86 guest gets the host's TSC frequency" "host without one known TSC rate"
+fi
 
 "$VMRUN" -- false >/dev/null 2>&1
 check_eq "guest 'false' gives exit status 1" "$?" 1
