@@ -64,4 +64,42 @@ expect_fail "edits.diff that does not apply" "$tmp/badedit" "$d/edits.diff does 
 copy "$tmp/nosubject"
 sed -i 's/^Subject: /Subjekt: /' "$tmp/nosubject/series.d/$first/message"
 expect_fail "message without a Subject:" "$tmp/nosubject" "$first: message has no Subject:"
+# import -> absorb round trip, in a copy whose build/dev is the pristine
+# base of the files the series edits (import then skips the tarball), on a
+# fresh machine's git: no identity, a hostile global configuration.
+copy "$tmp/rt"
+rt_git() { git -C "$tmp/rt/build/dev" "$@"; }
+if [ -d "$seed/gen-base" ]; then
+	mkdir -p "$tmp/rt/build/dev"
+	cp -a "$seed/gen-base/." "$tmp/rt/build/dev/"
+	# The kernel tree's attributes (hunk headers of edits.diff follow them).
+	printf '*.[ch] diff=cpp\n*.dts diff=dts\n*.dts[io] diff=dts\n*.rs diff=rust\n' \
+		>"$tmp/rt/build/dev/.gitattributes"
+	printf '[diff]\n\tnoprefix = true\n[apply]\n\twhitespace = fix\n' >"$tmp/gitconfig"
+	(cd "$tmp/rt/build/dev" && rm -rf .git && git init -q -b base && git add -A -f &&
+		git -c user.name=base -c user.email=base@localhost commit -qm base && git tag pristine)
+	HOME=$tmp/home GIT_CONFIG_GLOBAL=$tmp/gitconfig BUILD=$tmp/rt/build \
+		"$tmp/rt/scripts/series-dev" import >"$tmp/rt/log" 2>&1
+	check_eq "import on a machine without a git identity" "$?" 0
+	check "...applies every patch" test "$(rt_git rev-list --count pristine..series)" = "$(wc -l <"$TOP/series")"
+	GIT_CONFIG_GLOBAL=$tmp/gitconfig BUILD=$tmp/rt/build "$tmp/rt/scripts/series-dev" absorb >>"$tmp/rt/log" 2>&1
+	check_eq "absorb right after import succeeds" "$?" 0
+	check "...and gives back series.d/ and the repo's files unchanged" \
+		bash -c 'diff -r "$1/series.d" "$2/series.d" && diff -r "$1/linux" "$2/linux" && diff -r "$1/driver" "$2/driver"' _ "$tmp/rt" "$TOP"
+	GIT_CONFIG_GLOBAL=$tmp/gitconfig gen "$tmp/rt"
+	check_eq "gen under a hostile git configuration succeeds" "$?" 0
+	check "...and writes the repo's patches" diff -r "$tmp/rt/out/patches" "$TOP/patches"
+	cp -a "$tmp/rt/series.d" "$tmp/rt-series.d"
+	rt_git checkout -q -B series pristine
+	BUILD=$tmp/rt/build "$tmp/rt/scripts/series-dev" absorb >"$tmp/rt/log" 2>&1
+	check "absorb of a branch without commits fails" test $? != 0
+	check "...says so" grep -q "no commits above 'pristine'" "$tmp/rt/log"
+	check "...and leaves series.d/ alone" diff -r "$tmp/rt/series.d" "$tmp/rt-series.d"
+	rt_git tag -d pristine >/dev/null
+	BUILD=$tmp/rt/build "$tmp/rt/scripts/series-dev" absorb >"$tmp/rt/log" 2>&1
+	check "absorb without the 'pristine' tag fails" test $? != 0
+	check "...and leaves series.d/ alone" diff -r "$tmp/rt/series.d" "$tmp/rt-series.d"
+else
+	fail "import -> absorb round trip: no pristine base from gen"
+fi
 tap_done
