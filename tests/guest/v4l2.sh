@@ -76,6 +76,8 @@ else
 	if [ -b /dev/vda ]; then
 		tar -cf /dev/vda -C /tmp v4l2-ctl.yuyv && sync
 		check_eq "...handed to the host on /dev/vda" "$?" 0
+	else
+		fail "...handed to the host: no /dev/vda"
 	fi
 	rm -f /tmp/v4l2-ctl.yuyv
 fi

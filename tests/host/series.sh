@@ -73,7 +73,11 @@ if [ -z "$out" ]; then pass "kernel-doc -Wall on ${#added[@]} files of the serie
 fi
 
 # Repo-owned sources must equal what the series puts in the tree.
-while read -r from to; do
-	check "source of truth agrees: $from" cmp -s "$TOP/$from" "$work/git/$to"
-done < <("$TOP/scripts/series-dev" files)
+if files=$("$TOP/scripts/series-dev" files) && [ -n "$files" ]; then
+	while read -r from to; do
+		check "source of truth agrees: $from" cmp -s "$TOP/$from" "$work/git/$to"
+	done <<<"$files"
+else
+	fail "scripts/series-dev files lists the repo-owned files"
+fi
 tap_done

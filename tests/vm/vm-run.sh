@@ -9,14 +9,24 @@ rc=$?
 check_eq "cat /proc/cmdline exits 0" "$rc" 0
 check "guest command line has bigphysarea=8M" grep -q 'bigphysarea=8M' <<<"$out"
 # x86 guests get the host's TSC frequency (no early calibration against
-# the PIT, which fails when the host preempts QEMU) and then run on the TSC.
-if [ "$GUEST_ARCH" != arm64 ] && [ "$(uname -m)" = x86_64 ] &&
-	[ ! -e /sys/devices/system/cpu/cpu0/cpufreq ] && grep -qw constant_tsc /proc/cpuinfo; then
-	khz=$(awk -F': *' '/^cpu MHz/ { print int($2 * 1000); exit }' /proc/cpuinfo)
-	check "x86 guest command line has tsc_early_khz=$khz" grep -q "tsc_early_khz=$khz " <<<"$out"
-	out=$("$VMRUN" -- sh -c 'cat /sys/devices/system/clocksource/clocksource0/current_clocksource; dmesg | grep -c "Unable to calibrate against PIT"' 2>&1)
+# the PIT, which fails when the host preempts QEMU) and then run on the TSC,
+# whose rate is right: the guest's clock does not run ahead of the host's.
+if [ "$GUEST_ARCH" = arm64 ]; then
+	skip "x86 guest gets the host's TSC frequency" "arm64 guests have a fixed-rate timer"
+elif khz=$(sed -n 's/.*tsc_early_khz=\([0-9]*\).*/\1/p' <<<"$out") && [ -n "$khz" ]; then
+	pass "x86 guest command line has tsc_early_khz=$khz"
+	t0=$(date +%s%N)
+	out=$("$VMRUN" -- sh -c 'cat /sys/devices/system/clocksource/clocksource0/current_clocksource
+		dmesg | grep -c "Unable to calibrate against PIT"; sleep 3; cut -d" " -f1 /proc/uptime' 2>&1)
+	t1=$(date +%s%N)
 	check "x86 guest runs on the TSC" grep -qx 'tsc\(-early\)\?' <<<"$out"
 	check "x86 guest did not calibrate against the PIT" grep -qx 0 <<<"$out"
+	up=$(grep -E '^[0-9]+\.[0-9]+$' <<<"$out" | tail -n 1)
+	check "x86 guest's clock does not run ahead (uptime ${up:-?} s within the host's $(( (t1 - t0) / 1000000 )) ms)" \
+		awk -v u="${up:-0}" -v w=$(( (t1 - t0) / 1000000 )) 'BEGIN { exit !(u >= 3 && u * 1000 <= w) }'
+elif [ "$(uname -m)" = x86_64 ] && [ ! -e /sys/devices/system/cpu/cpu0/cpufreq ] &&
+	grep -qw constant_tsc /proc/cpuinfo && ! grep -qw aperfmperf /proc/cpuinfo; then
+	fail "x86 guest command line has tsc_early_khz= (the host's TSC rate is known)"
 else
 	skip "x86 guest gets the host's TSC frequency" "host without one known TSC rate"
 fi
