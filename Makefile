@@ -36,12 +36,22 @@ unexport ARCH
 TESTS ?=
 # make bench PARTS=area: only these parts (main boot area).
 PARTS ?=
+# A TESTS name that is no test stops make before anything is built.
+ifneq ($(TESTS),)
+ifneq ($(filter check check-host check-vm check-debug,$(MAKECMDGOALS)),)
+$(foreach t,$(TESTS),$(if $(wildcard tests/*/$(t).sh),,$(error TESTS: no test '$(t)' in tests/*/)))
+endif
+endif
+# The series' sources (linux/, driver/, series.d/, what scripts/sources.map
+# lists): patches/ must be what "scripts/series-dev gen" makes of them
+# before any tree is built from it.
+SERIES_SOURCES := $(shell find $$(sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' scripts/sources.map | awk '{ print $$1 }') series.d scripts/sources.map -type f 2>/dev/null)
 
 ## Daily targets
 help: ## this list
 	@awk -F':.*## ' '/^## /{ sub(/^## /, ""); print "\n" $$0 ":"; next } \
 		/^[a-z][a-z0-9-]*:.*## /{ printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
-	@echo; echo "  flavours ($(FLAVOURS)): make tree-NAME, config-NAME, kernel-NAME, initramfs-NAME"
+	@echo; echo "  flavours ($(FLAVOURS)): make tree-NAME, config-NAME, kernel-NAME, initramfs-NAME (booted ones)"
 
 demo: initramfs-$(P)test ## end to end: deps, kernel, VM, capture video, build/demo/contact-sheet.png
 	@FLAVOUR=$(P)test scripts/demo
@@ -87,6 +97,11 @@ v4l-utils: deps ## v4l2-compliance and v4l2-ctl 1.32.0, static, in build/v4l-uti
 bench-deps:
 	@scripts/deps bench
 
+# patches/ and series agree with their sources (once per change of them).
+build/series.ok: $(SERIES_SOURCES) series $(wildcard patches/*.patch) scripts/series-dev | deps
+	@scripts/series-dev check || { echo "run: scripts/series-dev gen" >&2; exit 1; }
+	@touch $@
+
 clean: ## remove build output but keep the trees and ccache
 	rm -rf build/obj-* build/*/obj-* build/initramfs-* build/logs build/hosttest build/demo build/bench
 	@$(MAKE) -s -C userspace clean
@@ -95,17 +110,21 @@ distclean: ## remove build/ and userspace/build/ entirely
 	rm -rf build userspace/build
 
 # flavour NAME ARCH: its targets; arm64 flavours need the cross tools,
-# the arm64 userspace and no v4l-utils (not cross-built).
+# the arm64 userspace and no v4l-utils (not cross-built). Only flavours
+# QEMU boots (x86_64, arm64) have an initramfs.
 define flavour
-tree-$(1): deps $(if $(filter arm64,$(2)),deps-arm64)
+tree-$(1): deps $(if $(filter arm64,$(2)),deps-arm64) build/series.ok
 	@FLAVOUR=$(1) scripts/tree
 config-$(1): tree-$(1)
 	@FLAVOUR=$(1) scripts/configure
 kernel-$(1): config-$(1)
 	@FLAVOUR=$(1) scripts/build-kernel
+ifneq ($(filter x86_64 arm64,$(2)),)
 initramfs-$(1): kernel-$(1) userspace $(if $(filter arm64,$(2)),userspace-arm64,v4l-utils)
 	@FLAVOUR=$(1) scripts/initramfs
-.PHONY: tree-$(1) config-$(1) kernel-$(1) initramfs-$(1)
+.PHONY: initramfs-$(1)
+endif
+.PHONY: tree-$(1) config-$(1) kernel-$(1)
 endef
 $(foreach f,$(FLAVOURS),$(eval $(call flavour,$(f),$(shell awk -v f=$(f) '!/^\#/ && $$1 == f { print $$2 }' configs/flavours))))
 

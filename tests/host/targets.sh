@@ -21,9 +21,14 @@ for f in test debug bench bisect; do
 	check "configs/flavours has the $f flavour the scripts use" grep -qx "$f" <<<"$(printf '%s\n' "${flavours[@]}")"
 done
 for f in "${flavours[@]}"; do
-	for t in tree config kernel initramfs; do
+	for t in tree config kernel; do
 		check "flavour $f: make $t-$f is a target" dry_run "$t-$f"
 	done
+	# An initramfs only for the flavours QEMU boots.
+	case "$(awk -v f="$f" '!/^#/ && $1 == f { print $2 }' configs/flavours)" in
+	x86_64|arm64) check "flavour $f: make initramfs-$f is a target" dry_run "initramfs-$f" ;;
+	*) check "flavour $f: no initramfs-$f (not booted)" bash -c '! make -n -s "initramfs-$1" >/dev/null 2>&1' _ "$f" ;;
+	esac
 	for c in $(awk -v f="$f" '!/^#/ && $1 == f { for (i = 4; i <= NF; i++) print $i }' configs/flavours); do
 		check "flavour $f: configs/$c.config exists" test -f "configs/$c.config"
 	done
@@ -37,4 +42,12 @@ help=$(make -s help 2>&1)
 for t in check check-host check-vm check-debug bench kernel; do
 	check "make help lists $t" grep -q "make $t " <<<"$help"
 done
+# Sources edited without "scripts/series-dev gen": no tree is built from
+# the stale patches/.
+check "every tree-NAME needs patches/ checked against its sources first" \
+	bash -c 'make -pn help 2>/dev/null | grep -E "^tree-[a-z0-9-]+:" >"$1" && [ -s "$1" ] && ! grep -v "build/series.ok" "$1"' _ "$(mktemp)"
+check "build/series.ok runs scripts/series-dev check" \
+	bash -c 'make -pn help 2>/dev/null | grep -A6 "^build/series.ok:" | grep -q "scripts/series-dev check"'
+check "make check TESTS=no-such-test stops before building anything" \
+	bash -c 'out=$(make -n check TESTS=no-such-test 2>&1); [ $? != 0 ] && grep -q "no test .no-such-test." <<<"$out"'
 tap_done
