@@ -89,6 +89,19 @@ series_added_files() {
 		awk 'prev == "--- /dev/null" && /^\+\+\+ b\// { print substr($2, 3) } { prev = $0 }' | sort -u
 }
 
+# series_built_objects: the objects (kernel paths, .o) of the C files the
+# series adds that $OBJ's last build linked into vmlinux or a module: from
+# vmlinux.a and the modules' .mod lists, not from .o files on disk (a
+# configuration change leaves stale ones behind).
+series_built_objects() {
+	local m linked
+	linked=$( { (cd "$OBJ" && ar t vmlinux.a) 2>/dev/null
+		[ -f "$OBJ/modules.order" ] && while read -r m; do
+			cat "$OBJ/${m%.o}.mod" 2>/dev/null
+		done <"$OBJ/modules.order"; } | tr ' ' '\n' | sed '/^$/d' | sort -u)
+	series_added_files | sed -n 's/\.c$/.o/p' | grep -xF -f <(printf '%s\n' "$linked") || true
+}
+
 # series_diagnostics LOG: the compiler/sparse warnings and errors in LOG
 # that are located in a file the series adds (paths relative to SRC).
 series_diagnostics() {

@@ -31,13 +31,9 @@ check "modules are aarch64 objects" sh -c "file ${kos[*]} | grep -v 'ARM aarch64
 
 # Every C file of the series compiles for arm64 without a warning
 # (recompiled: ccache replays warnings, but only a real compile runs).
-mapfile -t added < <(series_added_files)
-objs=()
-for f in "${added[@]}"; do
-	[[ $f == *.c ]] && [ -f "$OBJ/${f%.c}.o" ] && objs+=("${f%.c}.o")
-done
+mapfile -t objs < <(series_built_objects)
 check "the arm64 kernel builds the series' C files, the device-tree one too (${#objs[@]})" \
-	sh -c "test ${#objs[@]} -gt 3 && test -f '$OBJ/mm/bigphysarea_of.o'"
+	sh -c "test ${#objs[@]} -gt 3 && printf '%s\\n' ${objs[*]} | grep -qx mm/bigphysarea_of.o"
 rm -f "${objs[@]/#/$OBJ/}"
 log=$LOGS/arm64-series.log
 CCACHE_DISABLE=1 kmake "${objs[@]}" >"$log" 2>&1

@@ -7,11 +7,7 @@
 export FLAVOUR=i386
 . "$TOP/scripts/lib.sh"
 
-mapfile -t added < <(series_added_files)
-objs=()
-for f in "${added[@]}"; do
-	[[ $f == *.c ]] && [ -f "$OBJ/${f%.c}.o" ] && objs+=("${f%.c}.o")
-done
+mapfile -t objs < <(series_built_objects)
 check "the i386 kernel builds the series' C files (${#objs[@]})" test ${#objs[@]} -gt 3
 check_eq "i386 kernel is 32-bit" "$(grep -c '^CONFIG_64BIT=y' "$OBJ/.config")" 0
 

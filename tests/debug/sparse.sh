@@ -8,10 +8,10 @@ export FLAVOUR=test
 . "$TOP/scripts/lib.sh"
 
 mapfile -t added < <(series_added_files)
-objs=() unbuilt=()
+mapfile -t objs < <(series_built_objects)
+unbuilt=()
 for f in "${added[@]}"; do
-	[[ $f == *.c ]] || continue
-	if [ -f "$OBJ/${f%.c}.o" ]; then objs+=("${f%.c}.o"); else unbuilt+=("$f"); fi
+	[[ $f == *.c ]] && ! grep -qxF "${f%.c}.o" < <(printf '%s\n' "${objs[@]}") && unbuilt+=("$f")
 done
 [ ${#unbuilt[@]} -eq 0 ] || diag "not in the test kernel's configuration: ${unbuilt[*]}"
 check "the series adds C files the test kernel builds (${#objs[@]})" test ${#objs[@]} -gt 0
