@@ -19,12 +19,19 @@ check "info --json is one JSON object" sh -c "echo '$json' | grep -q '^{.*}\$'"
 
 out=$(bigphys alloc 1M --align 64K)
 check "alloc 1M prints id, size, offset, phys" sh -c "echo '$out' | grep -q '^id [0-9]* size 1048576 offset 0x[0-9a-f]* phys 0x[0-9a-f]*'"
-bigphys alloc 2M --hold 3 >/tmp/hold.out &
-sleep 2
+# wait_out FILE: until a --hold run has printed its buffer (up to 20 s);
+# it holds it for 60 s, and is killed once checked.
+wait_out() {
+	for i in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.2; done
+	return 1
+}
+bigphys alloc 2M --hold 60 >/tmp/hold.out &
+pid=$!
+wait_out /tmp/hold.out
 check_eq "alloc --hold keeps the buffer (seen in /proc/bigphysarea)" \
 	"$(proc_area used)" 2048
 check "debugfs names the owner" grep -q ' bigphys$' /sys/kernel/debug/bigphysarea/allocations
-wait
+kill $pid; wait $pid
 check_eq "held buffer freed on exit" "$(proc_area used)" 0
 
 # dma-bufs: a /dev/bigphys buffer exported, and one from the heap.
@@ -39,9 +46,9 @@ check_eq "alloc --export --json exit status" "$?" 0
 check "alloc --export --json: one object with id, size, dmabuf_fd, dmabuf_inode" sh -c \
 	"echo '$json' | grep -q '^{\"id\": [0-9]*, \"size\": 65536, .*\"dmabuf_fd\": [0-9][0-9]*, \"dmabuf_inode\": [1-9][0-9]*}\$'"
 check_eq "exported buffers freed on exit" "$(proc_area used)" 0
-bigphys alloc 2M --export --hold 3 >/tmp/export.out &
+bigphys alloc 2M --export --hold 60 >/tmp/export.out &
 pid=$!
-sleep 2
+wait_out /tmp/export.out
 check_eq "alloc --export --hold keeps the buffer (seen in /proc/bigphysarea)" \
 	"$(proc_area used)" 2048
 fd=$(sed -n 's/^exported as dma-buf fd \([0-9]*\) .*/\1/p' /tmp/export.out)
@@ -50,7 +57,7 @@ check "the held dma-buf is an open dma-buf file of the process" \
 check "its fdinfo gives the buffer's size" \
 	grep -q "^size:[[:space:]]*2097152\$" "/proc/$pid/fdinfo/$fd"
 diag "$(cat "/proc/$pid/fdinfo/$fd" 2>&1)"
-wait
+kill $pid; wait $pid
 check_eq "buffer and dma-buf freed on exit (--export --hold)" "$(proc_area used)" 0
 
 check "the heap exists: /dev/dma_heap/bigphys" test -c /dev/dma_heap/bigphys
@@ -62,11 +69,12 @@ diag "$out"
 json=$(bigphys alloc 1M --heap=/dev/dma_heap/bigphys --json)
 check "alloc --heap=PATH --json: one object with heap, size, dmabuf_fd, dmabuf_inode" sh -c \
 	"echo '$json' | grep -q '^{\"heap\": \"/dev/dma_heap/bigphys\", \"size\": 1048576, \"dmabuf_fd\": [0-9][0-9]*, \"dmabuf_inode\": [1-9][0-9]*}\$'"
-bigphys alloc 3M --heap --hold 3 >/tmp/heap.out &
-sleep 2
+bigphys alloc 3M --heap --hold 60 >/tmp/heap.out &
+pid=$!
+wait_out /tmp/heap.out
 check_eq "alloc --heap --hold: the heap's buffer is in the area (/proc/bigphysarea)" \
 	"$(proc_area used)" 3072
-wait
+kill $pid; wait $pid
 check_eq "heap buffer freed on exit" "$(proc_area used)" 0
 bigphys alloc 1M --heap --export >/dev/null 2>&1; check_eq "alloc --heap --export: exit 2" "$?" 2
 bigphys alloc 1M --heap --uncached >/dev/null 2>&1; check_eq "alloc --heap --uncached: exit 2" "$?" 2

@@ -260,7 +260,7 @@ static void test_dmabuf(void)
 	/* A system heap buffer of 1 MiB + 4 KiB: two chunks, not contiguous. */
 	sys = heap_alloc("system", (1 << 20) + 4096);
 	if (sys < 0) {
-		printf("ok - " TAP_PREFIX ": DMABUF from the system heap # SKIP no /dev/dma_heap/system\n");
+		skip("DMABUF from the system heap", "no /dev/dma_heap/system");
 	} else {
 		ret = qbuf_dmabuf(fd, 1, sys, (1 << 20) + 4096);
 		ok(ret == -EINVAL, "QBUF of a non-contiguous system heap buffer: EINVAL (%s)",
