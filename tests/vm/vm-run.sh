@@ -31,6 +31,21 @@ else
 	skip "x86 guest gets the host's TSC frequency" "host without one known TSC rate"
 fi
 
+# --disk: the file is the guest's /dev/vda, read and written; x86 guests
+# with a disk boot Q35 (host bridge 8086:29c0; the PC's is 8086:1237).
+img=$(mktemp "${TMPDIR:-/tmp}/vm-run-disk.XXXXXX")
+truncate -s 1M "$img"
+out=$("$VMRUN" --disk "$img" -- sh -c 'echo bigphys-disk-test | dd of=/dev/vda conv=sync 2>/dev/null && sync &&
+	echo "bridge $(cat /sys/bus/pci/devices/0000:00:00.0/vendor):$(cat /sys/bus/pci/devices/0000:00:00.0/device)"' 2>&1)
+check_eq "--disk: the guest writes /dev/vda (vm-run status)" "$?" 0
+check "--disk: the host reads what the guest wrote" grep -q '^bigphys-disk-test' "$img"
+rm -f "$img"
+if [ "$GUEST_ARCH" = arm64 ]; then
+	skip "--disk: x86 guests boot Q35" "arm64 guests boot QEMU's virt board"
+else
+	check "--disk: x86 guests boot Q35" grep -q '^bridge 0x8086:0x29c0' <<<"$out"
+fi
+
 "$VMRUN" -- false >/dev/null 2>&1
 check_eq "guest 'false' gives exit status 1" "$?" 1
 "$VMRUN" -- sh -c 'exit 7' >/dev/null 2>&1
