@@ -50,4 +50,17 @@ check "build/series.ok runs scripts/series-dev check" \
 	bash -c 'make -pn help 2>/dev/null | grep -A6 "^build/series.ok:" | grep -q "scripts/series-dev check"'
 check "make check TESTS=no-such-test stops before building anything" \
 	bash -c 'out=$(make -n check TESTS=no-such-test 2>&1); [ $? != 0 ] && grep -q "no test .no-such-test." <<<"$out"'
+# "What is here" names every top-level entry git tracks, and every script.
+for e in $(git ls-files | cut -d/ -f1 | sort -u); do
+	case "$e" in .gitignore|README.md) continue ;; esac
+	if [ -d "$e" ]; then
+		check "README's 'What is here' names $e/" grep -qF "\`$e/" <(grep '^| ' README.md)
+	else
+		check "README's 'What is here' names $e" grep -qF "\`$e\`" <(grep '^| ' README.md)
+	fi
+done
+for f in scripts/*; do
+	n=$(basename "$f")
+	check "README's scripts row names $n" bash -c 'grep "^| \`scripts/\`" README.md | grep -qw -- "$1"' _ "${n%.sh}"
+done
 tap_done
