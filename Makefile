@@ -7,7 +7,8 @@
 #   tree-NAME       the flavour's source tree with the series applied
 #   config-NAME     build/obj-NAME/.config from tinyconfig + its fragments
 #   kernel-NAME     image + modules in build/obj-NAME
-#   initramfs-NAME  build/initramfs-NAME.cpio (modules, tools, in-guest tests)
+#   initramfs-NAME  build/initramfs-NAME.cpio (modules, tools, in-guest tests;
+#                   flavours QEMU boots only)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -36,11 +37,16 @@ unexport ARCH
 TESTS ?=
 # make bench PARTS=area: only these parts (main boot area).
 PARTS ?=
-# A TESTS name that is no test stops make before anything is built.
+# A TESTS name that is no test of the target's kinds (tests/run's) stops
+# make before anything is built.
+TESTDIRS_check := $(if $(P),tests/arm64 tests/vm,tests/host tests/vm)
+TESTDIRS_check-host := $(if $(P),tests/arm64,tests/host)
+TESTDIRS_check-vm := tests/vm
+TESTDIRS_check-debug := tests/vm tests/debug
 ifneq ($(TESTS),)
-ifneq ($(filter check check-host check-vm check-debug,$(MAKECMDGOALS)),)
-$(foreach t,$(TESTS),$(if $(wildcard tests/*/$(t).sh),,$(error TESTS: no test '$(t)' in tests/*/)))
-endif
+$(foreach g,$(filter check check-host check-vm check-debug,$(MAKECMDGOALS)),$(foreach t,$(TESTS),\
+	$(if $(wildcard $(addsuffix /$(t).sh,$(TESTDIRS_$(g)))),,\
+	$(error TESTS: no test '$(t)' for make $(g) in $(TESTDIRS_$(g))))))
 endif
 # The series' sources (linux/, driver/, series.d/, what scripts/sources.map
 # lists): patches/ must be what "scripts/series-dev gen" makes of them

@@ -96,9 +96,9 @@ series_added_files() {
 series_built_objects() {
 	local m linked
 	linked=$( { (cd "$OBJ" && ar t vmlinux.a) 2>/dev/null
-		[ -f "$OBJ/modules.order" ] && while read -r m; do
-			cat "$OBJ/${m%.o}.mod" 2>/dev/null
-		done <"$OBJ/modules.order"; } | tr ' ' '\n' | sed '/^$/d' | sort -u)
+		if [ -f "$OBJ/modules.order" ]; then
+			while read -r m; do cat "$OBJ/${m%.o}.mod" 2>/dev/null; done <"$OBJ/modules.order"
+		fi; } | tr ' ' '\n' | sed '/^$/d' | sort -u)
 	series_added_files | sed -n 's/\.c$/.o/p' | grep -xF -f <(printf '%s\n' "$linked") || true
 }
 

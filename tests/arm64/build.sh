@@ -18,7 +18,9 @@ fi
 only_flavour() {
 	local pat=$1 lines
 	shift
-	lines=$(cd "$TOP" && make -n "$@" | grep -o 'FLAVOUR=[^ ]*') || return 1
+	local out
+	out=$(cd "$TOP" && make -n "$@") || return 1
+	lines=$(grep -o 'FLAVOUR=[^ ]*' <<<"$out") || return 1
 	[ -n "$lines" ] && ! grep -qv "$pat" <<<"$lines"
 }
 check "make kernel ARCH=arm64 builds only arm64 flavours" only_flavour '^FLAVOUR=arm64-' kernel ARCH=arm64

@@ -84,8 +84,11 @@ if [ -d "$seed/gen-base" ]; then
 	check "...applies every patch" test "$(rt_git rev-list --count pristine..series)" = "$(wc -l <"$TOP/series")"
 	GIT_CONFIG_GLOBAL=$tmp/gitconfig BUILD=$tmp/rt/build "$tmp/rt/scripts/series-dev" absorb >>"$tmp/rt/log" 2>&1
 	check_eq "absorb right after import succeeds" "$?" 0
+	# (edits.diff's index hashes and hunk positions follow linux/, which
+	# may have been edited since series.d/ was last absorbed.)
 	check "...and gives back series.d/ and the repo's files unchanged" \
-		bash -c 'diff -r "$1/series.d" "$2/series.d" && diff -r "$1/linux" "$2/linux" && diff -r "$1/driver" "$2/driver"' _ "$tmp/rt" "$TOP"
+		bash -c 'diff -r -I "^index [0-9a-f]*\.\.[0-9a-f]*" -I "^@@ " "$1/series.d" "$2/series.d" &&
+			diff -r "$1/linux" "$2/linux" && diff -r "$1/driver" "$2/driver"' _ "$tmp/rt" "$TOP"
 	GIT_CONFIG_GLOBAL=$tmp/gitconfig gen "$tmp/rt"
 	check_eq "gen under a hostile git configuration succeeds" "$?" 0
 	check "...and writes the repo's patches" diff -r "$tmp/rt/out/patches" "$TOP/patches"

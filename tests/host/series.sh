@@ -73,10 +73,10 @@ if [ -z "$out" ]; then pass "kernel-doc -Wall on ${#added[@]} files of the serie
 fi
 
 # Repo-owned sources must equal what the series puts in the tree.
-if files=$("$TOP/scripts/series-dev" files) && [ -n "$files" ]; then
+if owned=$("$TOP/scripts/series-dev" files) && [ -n "$owned" ]; then
 	while read -r from to; do
 		check "source of truth agrees: $from" cmp -s "$TOP/$from" "$work/git/$to"
-	done <<<"$files"
+	done <<<"$owned"
 else
 	fail "scripts/series-dev files lists the repo-owned files"
 fi

@@ -45,22 +45,27 @@ done
 # Sources edited without "scripts/series-dev gen": no tree is built from
 # the stale patches/.
 check "every tree-NAME needs patches/ checked against its sources first" \
-	bash -c 'make -pn help 2>/dev/null | grep -E "^tree-[a-z0-9-]+:" >"$1" && [ -s "$1" ] && ! grep -v "build/series.ok" "$1"' _ "$(mktemp)"
+	bash -c 'l=$(make -pn help 2>/dev/null | grep -E "^tree-[a-z0-9-]+:") && [ -n "$l" ] && ! grep -v "build/series.ok" <<<"$l"'
 check "build/series.ok runs scripts/series-dev check" \
 	bash -c 'make -pn help 2>/dev/null | grep -A6 "^build/series.ok:" | grep -q "scripts/series-dev check"'
+check "make check-vm TESTS=kunit (an in-guest script, no VM test) stops before building anything" \
+	bash -c 'out=$(make -n check-vm TESTS=kunit 2>&1); [ $? != 0 ] && grep -q "no test .kunit. for make check-vm" <<<"$out"'
 check "make check TESTS=no-such-test stops before building anything" \
 	bash -c 'out=$(make -n check TESTS=no-such-test 2>&1); [ $? != 0 ] && grep -q "no test .no-such-test." <<<"$out"'
 # "What is here" names every top-level entry git tracks, and every script.
-for e in $(git ls-files | cut -d/ -f1 | sort -u); do
+here=$(sed -n '/^## What is here/,/^## [^W]/p' README.md | grep '^| ')
+entries=$(git ls-files | cut -d/ -f1 | sort -u)
+[ -n "$entries" ] && [ -n "$here" ] || fail "README's 'What is here' and git ls-files are readable"
+for e in $entries; do
 	case "$e" in .gitignore|README.md) continue ;; esac
 	if [ -d "$e" ]; then
-		check "README's 'What is here' names $e/" grep -qF "\`$e/" <(grep '^| ' README.md)
+		check "README's 'What is here' names $e/" grep -qF "\`$e/" <<<"$here"
 	else
-		check "README's 'What is here' names $e" grep -qF "\`$e\`" <(grep '^| ' README.md)
+		check "README's 'What is here' names $e" grep -qF "\`$e\`" <<<"$here"
 	fi
 done
 for f in scripts/*; do
 	n=$(basename "$f")
-	check "README's scripts row names $n" bash -c 'grep "^| \`scripts/\`" README.md | grep -qw -- "$1"' _ "${n%.sh}"
+	check "README's scripts row names $n" bash -c 'grep "^| \`scripts/\`" <<<"$2" | grep -qw -- "$1"' _ "${n%.sh}" "$here"
 done
 tap_done
