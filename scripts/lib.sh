@@ -89,6 +89,18 @@ series_added_files() {
 		awk 'prev == "--- /dev/null" && /^\+\+\+ b\// { print substr($2, 3) } { prev = $0 }' | sort -u
 }
 
+# The host's TSC frequency in kHz, if it is an x86_64 host whose TSC runs
+# at one known rate: "cpu MHz" is that rate on CPUs without cpufreq and
+# without APERF/MPERF (a VM's); otherwise it is the current clock, so
+# nothing then.
+host_tsc_khz() {
+	[ "$(uname -m)" = x86_64 ] && [ ! -e /sys/devices/system/cpu/cpu0/cpufreq ] &&
+		grep -qw constant_tsc /proc/cpuinfo && ! grep -qw aperfmperf /proc/cpuinfo ||
+		return 1
+	LC_ALL=C awk -F': *' '/^cpu MHz/ { k = int($2 * 1000); if (k > 0) { print k; f = 1 }; exit }
+		END { exit !f }' /proc/cpuinfo
+}
+
 # series_built_objects: the objects (kernel paths, .o) of the C files the
 # series adds that $OBJ's last build linked into vmlinux or a module: from
 # vmlinux.a and the modules' .mod lists, not from .o files on disk (a

@@ -25,8 +25,7 @@ elif khz=$(sed -n 's/.*tsc_early_khz=\([0-9]*\).*/\1/p' <<<"$out") && [ -n "$khz
 	up=$(grep -E '^[0-9]+\.[0-9]+$' <<<"$out" | tail -n 1)
 	check "x86 guest's clock does not run ahead (uptime ${up:-?} s within the host's $(( (t1 - t0) / 1000000 )) ms)" \
 		awk -v u="${up:-0}" -v w=$(( (t1 - t0) / 1000000 )) 'BEGIN { exit !(u >= 3 && u * 1000 <= w) }'
-elif [ "$(uname -m)" = x86_64 ] && [ ! -e /sys/devices/system/cpu/cpu0/cpufreq ] &&
-	grep -qw constant_tsc /proc/cpuinfo && ! grep -qw aperfmperf /proc/cpuinfo; then
+elif (. "$TOP/scripts/lib.sh" && host_tsc_khz >/dev/null); then
 	fail "x86 guest command line has tsc_early_khz= (the host's TSC rate is known)"
 else
 	skip "x86 guest gets the host's TSC frequency" "host without one known TSC rate"
