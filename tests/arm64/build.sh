@@ -16,9 +16,8 @@ else
 fi
 # only_flavour PATTERN MAKE-ARGS...: make -n names flavours, all matching.
 only_flavour() {
-	local pat=$1 lines
+	local pat=$1 lines out
 	shift
-	local out
 	out=$(cd "$TOP" && make -n "$@") || return 1
 	lines=$(grep -o 'FLAVOUR=[^ ]*' <<<"$out") || return 1
 	[ -n "$lines" ] && ! grep -qv "$pat" <<<"$lines"

@@ -9,10 +9,8 @@ export FLAVOUR=test
 
 mapfile -t added < <(series_added_files)
 mapfile -t objs < <(series_built_objects)
-unbuilt=()
-for f in "${added[@]}"; do
-	[[ $f == *.c ]] && ! grep -qxF "${f%.c}.o" < <(printf '%s\n' "${objs[@]}") && unbuilt+=("$f")
-done
+mapfile -t unbuilt < <(printf '%s\n' "${added[@]}" | sed -n 's/\.c$/.o/p' |
+	grep -vxF -f <(printf '%s\n' "${objs[@]}") | sed 's/\.o$/.c/')
 [ ${#unbuilt[@]} -eq 0 ] || diag "not in the test kernel's configuration: ${unbuilt[*]}"
 check "the series adds C files the test kernel builds (${#objs[@]})" test ${#objs[@]} -gt 0
 

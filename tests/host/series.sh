@@ -50,8 +50,10 @@ check "quilt push -a: no fuzz, no offsets" \
 	bash -c '! grep -E "with fuzz|offset [0-9]+ line" <<<"$1"' _ "$out"
 
 cp -a "$work/base" "$work/git"
-(cd "$work/git" && export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 && git init -q && git add -A -f && git -c user.name=t -c user.email=t@t commit -qm base) >/dev/null
-out=$(cd "$work/git" && GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 git -c user.name=t -c user.email=t@t am -q "${pl[@]/#/$TOP/patches/}" 2>&1)
+# (the user's git configuration must not change what is applied)
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+(cd "$work/git" && git init -q && git add -A -f && git -c user.name=t -c user.email=t@t commit -qm base) >/dev/null
+out=$(cd "$work/git" && git -c user.name=t -c user.email=t@t am -q "${pl[@]/#/$TOP/patches/}" 2>&1)
 check "git am applies the series" test $? = 0
 check "quilt and git am give the same tree" \
 	diff -r -x .pc -x .git -x '*.orig' "$work/quilt" "$work/git"
