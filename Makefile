@@ -51,7 +51,8 @@ endif
 # The series' sources (linux/, driver/, series.d/, what scripts/sources.map
 # lists): patches/ must be what "scripts/series-dev gen" makes of them
 # before any tree is built from it.
-SERIES_SOURCES := $(shell find $$(sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' scripts/sources.map | awk '{ print $$1 }') series.d scripts/sources.map -type f 2>/dev/null)
+# Directories too: a file deleted from one makes build/series.ok stale.
+SERIES_SOURCES := $(shell find $$(sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' scripts/sources.map | awk '{ print $$1 }') series.d scripts/sources.map patches 2>/dev/null)
 
 ## Daily targets
 help: ## this list

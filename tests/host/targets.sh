@@ -48,6 +48,8 @@ check "every tree-NAME needs patches/ checked against its sources first" \
 	bash -c 'l=$(make -pn help 2>/dev/null | grep -E "^tree-[a-z0-9-]+:") && [ -n "$l" ] && ! grep -v "build/series.ok" <<<"$l"'
 check "build/series.ok runs scripts/series-dev check" \
 	bash -c 'make -pn help 2>/dev/null | grep -A6 "^build/series.ok:" | grep -q "scripts/series-dev check"'
+check "build/series.ok depends on the source directories (a deleted file makes it stale)" \
+	bash -c 'make -pn help 2>/dev/null | grep -E "^build/series.ok:" | grep -qE "(^| )linux/mm( |$)"'
 check "make check-vm TESTS=kunit (an in-guest script, no VM test) stops before building anything" \
 	bash -c 'out=$(make -n check-vm TESTS=kunit 2>&1); [ $? != 0 ] && grep -q "no test .kunit. for make check-vm" <<<"$out"'
 check "make check TESTS=no-such-test stops before building anything" \
