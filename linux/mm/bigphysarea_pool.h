@@ -7,6 +7,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
+#include <linux/sched/clock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -38,7 +39,7 @@ enum bigphys_alloc_state {
  * @owner: who allocated it, for statistics
  * @held_node: entry in &bigphys_pool.pending or &bigphys_pool.held
  * @state: see enum bigphys_alloc_state; anything but BIGPHYS_LIVE makes
- *	a second free invalid
+ *	a second free invalid (under &bigphys_pool.lock)
  */
 struct bigphys_alloc {
 	struct rb_node node;
@@ -72,7 +73,7 @@ struct bigphys_extent_aug {
  * @spare: entry in &bigphys_pool.spare while unused
  *
  * Only one known-zero part is kept per extent. When extents join, the
- * longer one survives; the other is forgotten and scrubbed again.
+ * longer one survives; the other is forgotten.
  */
 struct bigphys_extent {
 	struct rb_node rb;
@@ -86,11 +87,8 @@ struct bigphys_extent {
 
 /**
  * struct bigphys_pool - an allocator instance over one contiguous range
- * @lock: protects @free, @spare, @allocs, @pending, @held, @used,
- *	@pending_bytes, @held_bytes, @nr_allocs, @nr_pending, @nr_held,
- *	@verifying, @bad_frees, @dirty_pages, @writers, @writers_seq,
- *	@scrub_busy, @scrub_start, @scrub_spare, @scrub_stolen, @scrub_cursor,
- *	@scrubbed_pages and @lock_max_ns, and every allocation's &bigphys_alloc.state;
+ * @lock: protects @free, @spare, @dirty_pages, @allocs, @used, @nr_allocs,
+ *	@bad_frees, @lock_max_ns and what is marked "under @lock" below;
  *	taken with interrupts disabled, so allocation and free work from any
  *	context. Never held for work proportional to a size, and for work
  *	proportional to a count only in O(log n) steps. (A first-fit search
@@ -112,18 +110,22 @@ struct bigphys_extent {
  * @nr_allocs: number of entries in @allocs
  * @bad_frees: number of invalid or double frees seen
  * @track_refs: freed pages still referenced are held, not reused
- * @pending: freed allocations whose pages are not checked yet
- * @pending_bytes: bytes in @pending or being checked (counted in @used)
+ * @pending: freed allocations whose pages are not checked yet (under @lock)
+ * @pending_bytes: bytes in @pending or being checked, counted in @used
+ *	(under @lock)
  * @nr_pending: number of allocations in @pending or being checked
+ *	(under @lock)
  * @verifying: allocations taken off @pending and being checked right now
+ *	(under @lock)
  * @atomic_verify: bytes of @pending an allocation that cannot sleep checks
  *	itself at most (BIGPHYS_ATOMIC_VERIFY; tests lower it)
  * @verify_work: checks @pending in the background, one jiffy after the
  *	first free it finds queued (frees in a burst share one run)
  * @verify_done: woken whenever an allocation has been checked
  * @held: freed allocations waiting for their pages' references to drop
- * @held_bytes: bytes in @held (counted in @used as well)
- * @nr_held: number of entries in @held
+ *	(under @lock)
+ * @held_bytes: bytes in @held, counted in @used as well (under @lock)
+ * @nr_held: number of entries in @held (under @lock)
  * @reclaim_lock: serialises the scans of @held
  * @reclaim_work: rescans @held while it is not empty
  * @reclaim_delay: current rescan interval in jiffies (backs off)
@@ -142,13 +144,13 @@ struct bigphys_extent {
  *	barriers on both sides, cleared with a release store)
  * @scrub_held_off: allocations about to look again after taking a chunk
  *	back; while there is one, the scrubber claims no new chunk
- * @scrub_cursor: where the scrubber looks next (page)
- * @scrubbed_pages: pages scrubbed since the pool was set up
+ * @scrub_cursor: where the scrubber looks next (page; under @lock)
+ * @scrubbed_pages: pages scrubbed since the pool was set up (under @lock)
  * @writers: users that can write free memory behind the allocator's back
  *	(writable whole-area mappings); while there is one, no free memory
- *	is known to be zero and nothing is scrubbed
+ *	is known to be zero and nothing is scrubbed (under @lock)
  * @writers_seq: counts bigphys_pool_writer_get() calls, so that a scrubbed
- *	chunk written meanwhile is not given back as zero
+ *	chunk written meanwhile is not given back as zero (under @lock)
  * @lock_max_ns: longest hold of @lock (CONFIG_BIGPHYS_AREA_BENCH only)
  * @lock_t0: when @lock was taken (CONFIG_BIGPHYS_AREA_BENCH only)
  */
@@ -226,6 +228,7 @@ void bigphys_pool_writer_get(struct bigphys_pool *pool);
 void bigphys_pool_writer_put(struct bigphys_pool *pool);
 bool bigphys_pool_next(struct bigphys_pool *pool, phys_addr_t from,
 		       struct bigphys_alloc_info *info);
+
 /**
  * struct bigphys_scrub_chunk - a chunk of free memory the scrubber has out
  * @start: its first page (index in the pool)
@@ -248,6 +251,71 @@ void bigphys_pool_scrub_finish(struct bigphys_pool *pool,
 int bigphys_pool_scrub_start(struct bigphys_pool *pool);
 void bigphys_pool_set_scrub(struct bigphys_pool *pool, bool on);
 bool bigphys_pool_scrub_step(struct bigphys_pool *pool);
+
+/* Internal to the files that implement the pool, not for its users. */
+
+/* Extents a search or walk looks at per hold of @pool->lock. */
+#define BIGPHYS_SEARCH_BATCH	32
+
+/* @pool->lock, timed in CONFIG_BIGPHYS_AREA_BENCH kernels. */
+static inline unsigned long bigphys_lock(struct bigphys_pool *pool)
+	__acquires(&pool->lock)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	if (IS_ENABLED(CONFIG_BIGPHYS_AREA_BENCH))
+		pool->lock_t0 = local_clock();
+	return flags;
+}
+
+static inline void bigphys_unlock(struct bigphys_pool *pool, unsigned long flags)
+	__releases(&pool->lock)
+{
+	if (IS_ENABLED(CONFIG_BIGPHYS_AREA_BENCH)) {
+		u64 ns = local_clock() - pool->lock_t0;
+
+		if (ns > pool->lock_max_ns)
+			pool->lock_max_ns = ns;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+/* A search looks for extents of at least N pages, N dirty or N known-zero. */
+enum bigphys_ext_key {
+	BIGPHYS_EXT_FREE,
+	BIGPHYS_EXT_DIRTY,
+	BIGPHYS_EXT_ZERO,
+};
+
+/* Free extents (bigphysarea_pool.c), all with @pool->lock held. */
+struct bigphys_extent *bigphys_ext_from(struct bigphys_pool *pool,
+					unsigned long start, unsigned long n,
+					enum bigphys_ext_key key);
+struct bigphys_extent *bigphys_ext_spare(struct bigphys_pool *pool);
+void bigphys_ext_carve(struct bigphys_pool *pool, struct bigphys_extent *e,
+		       unsigned long a, unsigned long n,
+		       unsigned long *clo, unsigned long *chi);
+void bigphys_ext_release(struct bigphys_pool *pool, unsigned long a,
+			 unsigned long n, bool zero);
+void bigphys_ext_forget_zero(struct bigphys_pool *pool,
+			     struct bigphys_extent *e);
+struct bigphys_extent *bigphys_release(struct bigphys_pool *pool,
+				       struct bigphys_alloc *ba);
+void bigphys_release_finish(struct bigphys_pool *pool, struct bigphys_alloc *ba,
+			    struct bigphys_extent *spare);
+
+/* Freed memory still referenced (bigphysarea_hold.c). */
+void bigphys_hold_init(struct bigphys_pool *pool);
+void bigphys_hold_stop(struct bigphys_pool *pool);
+bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep);
+
+/* Background scrubbing (bigphysarea_scrub.c). */
+void bigphys_scrub_init(struct bigphys_pool *pool);
+void bigphys_scrub_stop(struct bigphys_pool *pool);
+void bigphys_scrub_kick(struct bigphys_pool *pool);
+bool bigphys_scrub_steal(struct bigphys_pool *pool);
+void bigphys_scrub_wait_step(struct bigphys_pool *pool);
 
 /* The pool over the boot area, or NULL (bigphysarea_api.c). */
 struct bigphys_pool *bigphys_boot_pool(void);
