@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Every prefix of the series builds (image + modules, -Werror where the
-# kernel sets it), incrementally with ccache, in the bisect flavour's own
+# kernel sets it; no compiler warning in the files the series adds),
+# incrementally with ccache, in the bisect flavour's own
 # tree and object directory (configs/flavours: build/bisect/src and
 # build/bisect/obj-bisect; make tree-bisect sets the tree up). build/src
 # and the other flavours' objects are never touched. The bisect tree is
@@ -30,6 +31,9 @@ for p in "${pl[@]}"; do
 	if CONFIG_CHECK=0 "$TOP/scripts/configure" >/dev/null 2>&1 &&
 	   kmake "$KTARGET" modules >"$LOGS/$FLAVOUR-$i.log" 2>&1; then
 		pass "prefix 1..$i builds ($p, $(( $(date +%s) - t0 ))s)"
+		# What this push recompiled (ccache replays cached warnings).
+		ours=$(series_diagnostics "$LOGS/$FLAVOUR-$i.log")
+		check_eq "prefix 1..$i: no compiler warning in the series' files" "$ours" ""
 	else
 		fail "prefix 1..$i builds ($p); log: $LOGS/$FLAVOUR-$i.log"
 		grep -E 'error|warning:' "$LOGS/$FLAVOUR-$i.log" | head -n 5 | sed 's/^/#   /'
