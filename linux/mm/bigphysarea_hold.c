@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* bigphysarea: freed memory is reused only once no page references remain. */
 
-#define pr_fmt(fmt) "bigphysarea: " fmt
-
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/page_ref.h>
 #include <linux/sizes.h>
-#include <linux/slab.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-#include "bigphysarea_pool.h"
+#include "bigphysarea_pool_internal.h"
 
 /*
  * A freed allocation whose pages still carry references beyond the pool's
@@ -51,7 +48,7 @@ static bool bigphys_referenced(struct bigphys_pool *pool,
 }
 
 /**
- * bigphys_verify_pending() - check freed allocations for page references
+ * bigphys_pool_verify_pending() - check freed allocations for page references
  * @pool: the pool
  * @can_sleep: the caller may sleep
  *
@@ -66,7 +63,7 @@ static bool bigphys_referenced(struct bigphys_pool *pool,
  *
  * Return: true if memory went back to the free extents.
  */
-bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep)
+bool bigphys_pool_verify_pending(struct bigphys_pool *pool, bool can_sleep)
 {
 	size_t budget = can_sleep ? SIZE_MAX : pool->atomic_verify;
 	struct bigphys_extent *spare;
@@ -104,7 +101,7 @@ bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep)
 			pool->held_bytes += ba->size;
 			pool->nr_held++;
 		} else {
-			spare = bigphys_release(pool, ba);
+			spare = bigphys_pool_release_locked(pool, ba);
 		}
 		bigphys_unlock(pool, flags);
 		wake_up_all(&pool->verify_done);
@@ -116,7 +113,7 @@ bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep)
 				WRITE_ONCE(pool->reclaim_delay,
 					   BIGPHYS_RECLAIM_MIN);
 		} else {
-			bigphys_release_finish(pool, ba, spare);
+			bigphys_pool_release_done(pool, ba, spare);
 			released = true;
 		}
 	}
@@ -132,7 +129,7 @@ static void bigphys_verify_work(struct work_struct *work)
 						 struct bigphys_pool,
 						 verify_work);
 
-	bigphys_verify_pending(pool, true);
+	bigphys_pool_verify_pending(pool, true);
 }
 
 /**
@@ -147,7 +144,7 @@ static void bigphys_verify_work(struct work_struct *work)
 void bigphys_pool_settle(struct bigphys_pool *pool)
 {
 	might_sleep();
-	bigphys_verify_pending(pool, true);
+	bigphys_pool_verify_pending(pool, true);
 	wait_event(pool->verify_done, !READ_ONCE(pool->verifying));
 }
 
@@ -182,9 +179,9 @@ void bigphys_pool_reclaim(struct bigphys_pool *pool)
 		list_del(&ba->held_node);
 		pool->held_bytes -= ba->size;
 		pool->nr_held--;
-		spare = bigphys_release(pool, ba);
+		spare = bigphys_pool_release_locked(pool, ba);
 		bigphys_unlock(pool, flags);
-		bigphys_release_finish(pool, ba, spare);
+		bigphys_pool_release_done(pool, ba, spare);
 	}
 
 	flags = bigphys_lock(pool);
@@ -211,10 +208,10 @@ static void bigphys_reclaim_work(struct work_struct *work)
 }
 
 /**
- * bigphys_hold_init() - set up the checks of freed memory
+ * bigphys_pool_hold_init() - set up the checks of freed memory
  * @pool: the pool, being initialised
  */
-void bigphys_hold_init(struct bigphys_pool *pool)
+void bigphys_pool_hold_init(struct bigphys_pool *pool)
 {
 	INIT_LIST_HEAD(&pool->pending);
 	pool->atomic_verify = BIGPHYS_ATOMIC_VERIFY;
@@ -226,12 +223,12 @@ void bigphys_hold_init(struct bigphys_pool *pool)
 }
 
 /**
- * bigphys_hold_stop() - stop checking freed memory, for the pool's teardown
+ * bigphys_pool_hold_stop() - stop checking freed memory, for the pool's teardown
  * @pool: the pool; no user remains
  *
  * Pending and held memory go with the pool.
  */
-void bigphys_hold_stop(struct bigphys_pool *pool)
+void bigphys_pool_hold_stop(struct bigphys_pool *pool)
 {
 	disable_delayed_work_sync(&pool->verify_work);
 	disable_delayed_work_sync(&pool->reclaim_work);

@@ -9,7 +9,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "bigphysarea_pool.h"
+#include "bigphysarea_pool_internal.h"
 
 /*
  * The free memory is a set of extents (maximal runs of free pages) in an
@@ -164,6 +164,7 @@ struct bigphys_extent *bigphys_ext_from(struct bigphys_pool *pool,
 {
 	struct bigphys_extent *e;
 
+	lockdep_assert_held(&pool->lock);
 	if (!start)
 		return ext_leftmost(pool->free.rb_node, n, key);
 	e = ext_lower(pool, start);
@@ -222,18 +223,21 @@ static void ext_set(struct bigphys_pool *pool, struct bigphys_extent *e,
 		    unsigned long start, unsigned long pages,
 		    unsigned long zlo, unsigned long zhi)
 {
-	pool->dirty_pages -= ext_dirty(e);
+	unsigned long old = ext_dirty(e);
+
 	zero_clamp(&zlo, &zhi, start, start + pages);
 	e->start = start;
 	e->pages = pages;
 	e->zlo = zlo;
 	e->zhi = zhi;
-	pool->dirty_pages += ext_dirty(e);
+	/* One store: the scrubber reads it without the lock. */
+	WRITE_ONCE(pool->dirty_pages, pool->dirty_pages - old + ext_dirty(e));
 }
 
 /* Forget the known-zero part of free extent @e, with @pool->lock held. */
 void bigphys_ext_forget_zero(struct bigphys_pool *pool, struct bigphys_extent *e)
 {
+	lockdep_assert_held(&pool->lock);
 	ext_set(pool, e, e->start, e->pages, 0, 0);
 	bigphys_ext_cb_propagate(&e->rb, NULL);
 }
@@ -243,6 +247,7 @@ struct bigphys_extent *bigphys_ext_spare(struct bigphys_pool *pool)
 {
 	struct bigphys_extent *e;
 
+	lockdep_assert_held(&pool->lock);
 	e = list_first_entry_or_null(&pool->spare, struct bigphys_extent, spare);
 	if (e) {
 		list_del(&e->spare);
@@ -272,7 +277,7 @@ static void ext_insert(struct bigphys_pool *pool, struct bigphys_extent *new)
 
 static void ext_erase(struct bigphys_pool *pool, struct bigphys_extent *e)
 {
-	pool->dirty_pages -= ext_dirty(e);
+	WRITE_ONCE(pool->dirty_pages, pool->dirty_pages - ext_dirty(e));
 	rb_erase_augmented(&e->rb, &pool->free, &bigphys_ext_cb);
 	list_add(&e->spare, &pool->spare);
 }
@@ -290,6 +295,7 @@ void bigphys_ext_carve(struct bigphys_pool *pool, struct bigphys_extent *e,
 	unsigned long zlo = e->zlo, zhi = e->zhi;
 	struct bigphys_extent *r;
 
+	lockdep_assert_held(&pool->lock);
 	*clo = zlo;
 	*chi = zhi;
 	zero_clamp(clo, chi, a, a + n);
@@ -317,6 +323,7 @@ void bigphys_ext_release(struct bigphys_pool *pool, unsigned long a,
 	struct bigphys_extent *l = NULL, *r, *e;
 	struct rb_node *prev;
 
+	lockdep_assert_held(&pool->lock);
 	r = ext_lower(pool, a);
 	prev = r ? rb_prev(&r->rb) : rb_last(&pool->free);
 	if (prev && ext_of(prev)->start + ext_of(prev)->pages == a)
@@ -378,8 +385,8 @@ int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
 	pool->free = RB_ROOT;
 	INIT_LIST_HEAD(&pool->spare);
 	pool->allocs = RB_ROOT;
-	bigphys_hold_init(pool);
-	bigphys_scrub_init(pool);
+	bigphys_pool_hold_init(pool);
+	bigphys_pool_scrub_init(pool);
 	pool->vbase = (unsigned long)vaddr;
 	pool->pbase = phys;
 	pool->base_pfn = PHYS_PFN(phys);
@@ -400,8 +407,8 @@ void bigphys_pool_destroy(struct bigphys_pool *pool)
 	struct bigphys_alloc *ba, *tmp;
 
 	/* No user may remain; pending and held memory go with the pool. */
-	bigphys_hold_stop(pool);
-	bigphys_scrub_stop(pool);
+	bigphys_pool_hold_stop(pool);
+	bigphys_pool_scrub_stop(pool);
 	rbtree_postorder_for_each_entry_safe(ba, tmp, &pool->allocs, node)
 		kfree(ba);
 	pool->allocs = RB_ROOT;
@@ -530,7 +537,7 @@ retry:
 	steal = 0;
 	if (!found && pool->scrub_busy && pool->size - pool->used >= size &&
 	    retries++ < 3) {
-		if (bigphys_scrub_steal(pool))
+		if (bigphys_pool_scrub_steal(pool))
 			steal = 1;
 		else if (gfpflags_allow_blocking(gfp))
 			steal = 2;
@@ -546,7 +553,7 @@ retry:
 	}
 	if (steal) {
 		if (steal == 2)
-			bigphys_scrub_wait_step(pool);
+			bigphys_pool_scrub_wait_step(pool);
 		holding_off = true;
 		looked = 0;
 		goto retry;
@@ -566,7 +573,7 @@ retry:
 		 * another thread is checking comes back within one scan.
 		 */
 		if (pending && verified++ < 4) {
-			bigphys_verify_pending(pool, gfpflags_allow_blocking(gfp));
+			bigphys_pool_verify_pending(pool, gfpflags_allow_blocking(gfp));
 			looked = 0;
 			goto retry;
 		}
@@ -596,11 +603,12 @@ fail:
 
 /*
  * Give an allocation's range back. Called with @pool->lock; returns the
- * extent record that is now one too many, for bigphys_release_finish().
+ * extent record that is now one too many, for bigphys_pool_release_done().
  */
-struct bigphys_extent *bigphys_release(struct bigphys_pool *pool,
-				       struct bigphys_alloc *ba)
+struct bigphys_extent *bigphys_pool_release_locked(struct bigphys_pool *pool,
+						   struct bigphys_alloc *ba)
 {
+	lockdep_assert_held(&pool->lock);
 	rb_erase(&ba->node, &pool->allocs);
 	bigphys_ext_release(pool, (ba->addr - pool->vbase) >> PAGE_SHIFT,
 			    ba->size >> PAGE_SHIFT, false);
@@ -609,13 +617,14 @@ struct bigphys_extent *bigphys_release(struct bigphys_pool *pool,
 	return bigphys_ext_spare(pool);
 }
 
-/* After bigphys_release(), with @pool->lock dropped. */
-void bigphys_release_finish(struct bigphys_pool *pool, struct bigphys_alloc *ba,
-			    struct bigphys_extent *spare)
+/* After bigphys_pool_release_locked(), with @pool->lock dropped. */
+void bigphys_pool_release_done(struct bigphys_pool *pool,
+			       struct bigphys_alloc *ba,
+			       struct bigphys_extent *spare)
 {
 	kfree(spare);
 	kfree(ba);
-	bigphys_scrub_kick(pool);
+	bigphys_pool_scrub_kick(pool);
 }
 
 /**
@@ -631,8 +640,9 @@ void bigphys_release_finish(struct bigphys_pool *pool, struct bigphys_alloc *ba,
  * have been checked for references beyond the pool's own (a pin or a
  * pipe buffer taken through a user mapping). The check costs one read per
  * page, so it is not done here: the allocation becomes pending, still
- * counted as used, and a background worker checks it a jiffy later. Unreferenced, it
- * goes back to the free extents; referenced, it is held, shown as held,
+ * counted as used, and a background worker checks it a jiffy later.
+ * Unreferenced, it goes back to the free extents; referenced, it is held,
+ * shown as held,
  * and returned by a background scan once the last reference is gone. An
  * allocation that finds no room checks pending memory itself first, and
  * statistics do so before they are taken, so a free is never seen late.
@@ -659,7 +669,7 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 		pool->pending_bytes += ba->size;
 		pool->nr_pending++;
 	} else {
-		spare = bigphys_release(pool, ba);
+		spare = bigphys_pool_release_locked(pool, ba);
 	}
 	if (ba && size)
 		*size = ba->size;
@@ -677,7 +687,7 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
 		queue_delayed_work(system_unbound_wq, &pool->verify_work, 1);
 		return 0;
 	}
-	bigphys_release_finish(pool, ba, spare);
+	bigphys_pool_release_done(pool, ba, spare);
 	return 0;
 }
 

@@ -7,7 +7,6 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
-#include <linux/sched/clock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -94,7 +93,10 @@ struct bigphys_extent {
  *	proportional to a count only in O(log n) steps. (A first-fit search
  *	that meets many extents too small for an odd alignment lets go of
  *	the lock every BIGPHYS_SEARCH_BATCH of them; a caller that has
- *	interrupts off itself keeps them off for the whole search.)
+ *	interrupts off itself keeps them off for the whole search.) Nothing
+ *	sleeps under it, and wake-ups come after it is dropped. Counters
+ *	written under it are also read without it (READ_ONCE), by
+ *	statistics and by the scrubber's test for work.
  * @free: free extents, ordered by address, each subtree knowing its
  *	largest extent and its largest not known-zero part
  * @spare: extent records not in @free. There is always one more record
@@ -102,14 +104,15 @@ struct bigphys_extent {
  *	allocates memory.
  * @base_pfn: page frame number of the first page
  * @dirty_pages: free pages not known to be zero
- * @allocs: live allocations, ordered by address
+ * @allocs: allocations not back in @free, ordered by address
  * @vbase: virtual address of the range
  * @pbase: physical address of the range
  * @size: size of the range in bytes
  * @used: bytes allocated
  * @nr_allocs: number of entries in @allocs
  * @bad_frees: number of invalid or double frees seen
- * @track_refs: freed pages still referenced are held, not reused
+ * @track_refs: freed pages still referenced are held, not reused; set
+ *	by the pool's user before it allocates
  * @pending: freed allocations whose pages are not checked yet (under @lock)
  * @pending_bytes: bytes in @pending or being checked, counted in @used
  *	(under @lock)
@@ -126,7 +129,7 @@ struct bigphys_extent {
  *	(under @lock)
  * @held_bytes: bytes in @held, counted in @used as well (under @lock)
  * @nr_held: number of entries in @held (under @lock)
- * @reclaim_lock: serialises the scans of @held
+ * @reclaim_lock: serialises the scans of @held; taken before @lock
  * @reclaim_work: rescans @held while it is not empty
  * @reclaim_delay: current rescan interval in jiffies (backs off)
  * @scrub: scrub free memory in the background (READ/WRITE_ONCE)
@@ -136,14 +139,15 @@ struct bigphys_extent {
  * @scrub_start: first page of the chunk the scrubber has out (under @lock)
  * @scrub_spare: an extent record set aside for giving that chunk back
  *	(under @lock)
- * @scrub_stolen: an allocation took the chunk back (written under @lock,
- *	read by the scrubber without it); the scrubber stops at its next
- *	step and gives nothing back
+ * @scrub_stolen: the chunk was asked back by an allocation or the first
+ *	writer (written under @lock, read by the scrubber without it); the
+ *	scrubber stops at its next step, and whichever of it and the asker
+ *	finds no step running gives the chunk back dirty
  * @scrub_stepping: the scrubber is zeroing one step of its chunk, with
  *	preemption disabled (no lock: ordered against @scrub_stolen by full
  *	barriers on both sides, cleared with a release store)
  * @scrub_held_off: allocations about to look again after taking a chunk
- *	back; while there is one, the scrubber claims no new chunk
+ *	back (atomic); while there is one, the scrubber claims no new chunk
  * @scrub_cursor: where the scrubber looks next (page; under @lock)
  * @scrubbed_pages: pages scrubbed since the pool was set up (under @lock)
  * @writers: users that can write free memory behind the allocator's back
@@ -251,71 +255,6 @@ void bigphys_pool_scrub_finish(struct bigphys_pool *pool,
 int bigphys_pool_scrub_start(struct bigphys_pool *pool);
 void bigphys_pool_set_scrub(struct bigphys_pool *pool, bool on);
 bool bigphys_pool_scrub_step(struct bigphys_pool *pool);
-
-/* Internal to the files that implement the pool, not for its users. */
-
-/* Extents a search or walk looks at per hold of @pool->lock. */
-#define BIGPHYS_SEARCH_BATCH	32
-
-/* @pool->lock, timed in CONFIG_BIGPHYS_AREA_BENCH kernels. */
-static inline unsigned long bigphys_lock(struct bigphys_pool *pool)
-	__acquires(&pool->lock)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&pool->lock, flags);
-	if (IS_ENABLED(CONFIG_BIGPHYS_AREA_BENCH))
-		pool->lock_t0 = local_clock();
-	return flags;
-}
-
-static inline void bigphys_unlock(struct bigphys_pool *pool, unsigned long flags)
-	__releases(&pool->lock)
-{
-	if (IS_ENABLED(CONFIG_BIGPHYS_AREA_BENCH)) {
-		u64 ns = local_clock() - pool->lock_t0;
-
-		if (ns > pool->lock_max_ns)
-			pool->lock_max_ns = ns;
-	}
-	spin_unlock_irqrestore(&pool->lock, flags);
-}
-
-/* A search looks for extents of at least N pages, N dirty or N known-zero. */
-enum bigphys_ext_key {
-	BIGPHYS_EXT_FREE,
-	BIGPHYS_EXT_DIRTY,
-	BIGPHYS_EXT_ZERO,
-};
-
-/* Free extents (bigphysarea_pool.c), all with @pool->lock held. */
-struct bigphys_extent *bigphys_ext_from(struct bigphys_pool *pool,
-					unsigned long start, unsigned long n,
-					enum bigphys_ext_key key);
-struct bigphys_extent *bigphys_ext_spare(struct bigphys_pool *pool);
-void bigphys_ext_carve(struct bigphys_pool *pool, struct bigphys_extent *e,
-		       unsigned long a, unsigned long n,
-		       unsigned long *clo, unsigned long *chi);
-void bigphys_ext_release(struct bigphys_pool *pool, unsigned long a,
-			 unsigned long n, bool zero);
-void bigphys_ext_forget_zero(struct bigphys_pool *pool,
-			     struct bigphys_extent *e);
-struct bigphys_extent *bigphys_release(struct bigphys_pool *pool,
-				       struct bigphys_alloc *ba);
-void bigphys_release_finish(struct bigphys_pool *pool, struct bigphys_alloc *ba,
-			    struct bigphys_extent *spare);
-
-/* Freed memory still referenced (bigphysarea_hold.c). */
-void bigphys_hold_init(struct bigphys_pool *pool);
-void bigphys_hold_stop(struct bigphys_pool *pool);
-bool bigphys_verify_pending(struct bigphys_pool *pool, bool can_sleep);
-
-/* Background scrubbing (bigphysarea_scrub.c). */
-void bigphys_scrub_init(struct bigphys_pool *pool);
-void bigphys_scrub_stop(struct bigphys_pool *pool);
-void bigphys_scrub_kick(struct bigphys_pool *pool);
-bool bigphys_scrub_steal(struct bigphys_pool *pool);
-void bigphys_scrub_wait_step(struct bigphys_pool *pool);
 
 /* The pool over the boot area, or NULL (bigphysarea_api.c). */
 struct bigphys_pool *bigphys_boot_pool(void);

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* bigphysarea: zero freed memory in the background. */
 
-#define pr_fmt(fmt) "bigphysarea: " fmt
-
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -11,11 +9,11 @@
 #include <linux/string.h>
 #include <linux/wait.h>
 
-#include "bigphysarea_pool.h"
+#include "bigphysarea_pool_internal.h"
 
 /*
- * Zeroing is what a zeroed allocation costs. A thread of the lowest
- * priority zeroes free memory not known to be zero, a chunk at a time
+ * Zeroing is what a zeroed allocation costs. A thread at nice 19
+ * zeroes free memory not known to be zero, a chunk at a time
  * taken out of the free extents, and gives it back as known to be zero:
  * a zeroed allocation from it needs no memset() (bigphys_pool_alloc()
  * clears only what is not known to be zero).
@@ -29,18 +27,19 @@
 /*
  * Taking the scrubber's chunk back. Whoever needs it (an allocation that
  * finds no room, the first writer) asks, under @pool->lock, with
- * bigphys_scrub_steal(): the scrubber starts no step after that. The chunk
+ * bigphys_pool_scrub_steal(): the scrubber starts no step after that. The chunk
  * goes back to the free extents (dirty) only once no step is in progress,
  * so that nobody, the asker or any other allocation, can get memory the
  * scrubber is still zeroing: right away if no step is running, else by
  * the first of the scrubber (bigphys_pool_scrub_finish()) and any caller
- * that can wait for the step (bigphys_scrub_wait_step()) to find it
+ * that can wait for the step (bigphys_pool_scrub_wait_step()) to find it
  * done. A step is one 64 KiB memset() with preemption disabled.
  */
 
 /* Give a stolen chunk back, with @pool->lock held and no step running. */
 static void bigphys_scrub_release_stolen(struct bigphys_pool *pool)
 {
+	lockdep_assert_held(&pool->lock);
 	if (!pool->scrub_busy)
 		return;		/* done already */
 	list_add(&pool->scrub_spare->spare, &pool->spare);
@@ -50,14 +49,15 @@ static void bigphys_scrub_release_stolen(struct bigphys_pool *pool)
 }
 
 /**
- * bigphys_scrub_steal() - ask for the scrubber's chunk back
+ * bigphys_pool_scrub_steal() - ask for the scrubber's chunk back
  * @pool: the pool, with @pool->lock held
  *
  * Context: any context.
  * Return: true if it is back in the free extents now.
  */
-bool bigphys_scrub_steal(struct bigphys_pool *pool)
+bool bigphys_pool_scrub_steal(struct bigphys_pool *pool)
 {
+	lockdep_assert_held(&pool->lock);
 	WRITE_ONCE(pool->scrub_stolen, true);
 	/* Pairs with bigphys_scrub_step_begin(): it sees this, or we its step. */
 	smp_mb();
@@ -78,7 +78,7 @@ static bool bigphys_scrub_step_begin(struct bigphys_pool *pool)
 {
 	preempt_disable();
 	WRITE_ONCE(pool->scrub_stepping, true);
-	/* Pairs with bigphys_scrub_steal(). */
+	/* Pairs with bigphys_pool_scrub_steal(). */
 	smp_mb();
 	if (!READ_ONCE(pool->scrub_stolen))
 		return true;
@@ -96,15 +96,15 @@ static void bigphys_scrub_step_end(struct bigphys_pool *pool)
 }
 
 /**
- * bigphys_scrub_wait_step() - wait for the chunk asked for to be back
+ * bigphys_pool_scrub_wait_step() - wait for the chunk asked for to be back
  * @pool: the pool, with @pool->lock dropped
  *
- * After bigphys_scrub_steal() returned false: wait for the step in
+ * After bigphys_pool_scrub_steal() returned false: wait for the step in
  * progress on another CPU, then give the chunk back unless the scrubber
  * did. Only for callers that may sleep: they hold no spinlock an
  * interrupt on the scrubber's CPU could want.
  */
-void bigphys_scrub_wait_step(struct bigphys_pool *pool)
+void bigphys_pool_scrub_wait_step(struct bigphys_pool *pool)
 {
 	unsigned long flags;
 
@@ -118,10 +118,10 @@ void bigphys_scrub_wait_step(struct bigphys_pool *pool)
 }
 
 /**
- * bigphys_scrub_kick() - tell the scrubber that memory was freed
+ * bigphys_pool_scrub_kick() - tell the scrubber that memory was freed
  * @pool: the pool
  */
-void bigphys_scrub_kick(struct bigphys_pool *pool)
+void bigphys_pool_scrub_kick(struct bigphys_pool *pool)
 {
 	if (READ_ONCE(pool->scrub) && READ_ONCE(pool->scrub_task))
 		wake_up(&pool->scrub_wait);
@@ -135,7 +135,7 @@ void bigphys_scrub_kick(struct bigphys_pool *pool)
  * part of their extent, zeroes them with the lock dropped, yielding every
  * BIGPHYS_SCRUB_STEP bytes, and gives them back as known to be zero. While
  * it zeroes, the chunk is out of the pool: an allocation that finds no
- * room without it asks for it back (bigphys_scrub_steal()); the scrubber
+ * room without it asks for it back (bigphys_pool_scrub_steal()); the scrubber
  * stops at its next step and the chunk goes back dirty once the step in
  * progress, which runs with preemption disabled, is done. So no
  * allocation waits for the scrubber to be scheduled, and nothing is
@@ -290,7 +290,7 @@ static bool bigphys_scrub_wanted(struct bigphys_pool *pool)
 		!READ_ONCE(pool->writers));
 }
 
-/* The scrubbing thread: lowest priority, one chunk at a time. */
+/* The scrubbing thread: nice 19, one chunk at a time. */
 static int bigphys_scrub_thread(void *data)
 {
 	struct bigphys_pool *pool = data;
@@ -378,10 +378,10 @@ void bigphys_pool_writer_get(struct bigphys_pool *pool)
 	first = !pool->writers++;
 	pool->writers_seq++;
 	/* The chunk being zeroed now would zero what the writer writes. */
-	wait = first && pool->scrub_busy && !bigphys_scrub_steal(pool);
+	wait = first && pool->scrub_busy && !bigphys_pool_scrub_steal(pool);
 	bigphys_unlock(pool, flags);
 	if (wait)
-		bigphys_scrub_wait_step(pool);
+		bigphys_pool_scrub_wait_step(pool);
 	if (!first)
 		return;
 
@@ -418,23 +418,23 @@ void bigphys_pool_writer_put(struct bigphys_pool *pool)
 	last = !pool->writers;
 	bigphys_unlock(pool, flags);
 	if (last)
-		bigphys_scrub_kick(pool);
+		bigphys_pool_scrub_kick(pool);
 }
 
 /**
- * bigphys_scrub_init() - set up scrubbing, off and without a thread
+ * bigphys_pool_scrub_init() - set up scrubbing, off and without a thread
  * @pool: the pool, being initialised
  */
-void bigphys_scrub_init(struct bigphys_pool *pool)
+void bigphys_pool_scrub_init(struct bigphys_pool *pool)
 {
 	init_waitqueue_head(&pool->scrub_wait);
 }
 
 /**
- * bigphys_scrub_stop() - stop the scrubbing thread, for the pool's teardown
+ * bigphys_pool_scrub_stop() - stop the scrubbing thread, for the pool's teardown
  * @pool: the pool; no user remains
  */
-void bigphys_scrub_stop(struct bigphys_pool *pool)
+void bigphys_pool_scrub_stop(struct bigphys_pool *pool)
 {
 	if (pool->scrub_task) {
 		kthread_stop(pool->scrub_task);

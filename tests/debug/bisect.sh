@@ -33,7 +33,7 @@ for p in "${pl[@]}"; do
 		pass "prefix 1..$i builds ($p, $(( $(date +%s) - t0 ))s)"
 		# What this push recompiled (ccache replays cached warnings).
 		ours=$(series_diagnostics "$LOGS/$FLAVOUR-$i.log")
-		check_eq "prefix 1..$i: no compiler warning in the series' files" "$ours" ""
+		check_eq "prefix 1..$i: no compiler warning in the files the series adds" "$ours" ""
 	else
 		fail "prefix 1..$i builds ($p); log: $LOGS/$FLAVOUR-$i.log"
 		grep -E 'error|warning:' "$LOGS/$FLAVOUR-$i.log" | head -n 5 | sed 's/^/#   /'
