@@ -38,6 +38,46 @@ for c in configs/*.config; do
 	check "configs/$c.config is used by a flavour" \
 		awk -v c="$c" '!/^#/ { for (i = 4; i <= NF; i++) if ($i == c) found = 1 } END { exit !found }' configs/flavours
 done
+# Each target builds what its runner needs first (make -n lists the
+# recipes in the order make runs them; every step here is phony).
+# before "MAKE-ARGS" RUNNER-REGEX STEP...: every STEP line comes before the
+# first line matching RUNNER-REGEX.
+before() {
+	local out r l s
+	# shellcheck disable=SC2086 # MAKE-ARGS is a word list
+	out=$(make -n $1 2>/dev/null) || return 1
+	r=$(grep -nE "$2" <<<"$out" | head -n1 | cut -d: -f1)
+	[ -n "$r" ] || return 1
+	shift 2
+	for s in "$@"; do
+		l=$(grep -nxF -- "$s" <<<"$out" | head -n1 | cut -d: -f1)
+		[ -n "$l" ] && [ "$l" -lt "$r" ] || return 1
+	done
+}
+check "make check-host builds the test kernel and the userspace before its tests" \
+	before check-host '^FLAVOUR=test tests/run host' 'FLAVOUR=test scripts/build-kernel' 'make -s -C userspace'
+check "make check-vm builds the kernel and the initramfs before its tests" \
+	before check-vm '^FLAVOUR=test tests/run vm' 'FLAVOUR=test scripts/build-kernel' 'FLAVOUR=test scripts/initramfs'
+check "make check builds the kernel and the initramfs before its tests" \
+	before check '^FLAVOUR=test tests/run all' 'FLAVOUR=test scripts/build-kernel' 'FLAVOUR=test scripts/initramfs'
+check "make check-debug builds the debug initramfs, the i386 kernel and the bisect trees before its tests" \
+	before check-debug '^tests/run debug' 'FLAVOUR=debug scripts/initramfs' 'FLAVOUR=test scripts/build-kernel' \
+	'FLAVOUR=i386 scripts/build-kernel' 'FLAVOUR=bisect scripts/tree' 'FLAVOUR=arm64-bisect scripts/tree'
+check "make bench builds the bench initramfs before scripts/bench" \
+	before bench '^scripts/bench' 'FLAVOUR=bench scripts/initramfs'
+check "make demo builds the test initramfs before scripts/demo" \
+	before demo '^FLAVOUR=test scripts/demo' 'FLAVOUR=test scripts/initramfs'
+check "make check ARCH=arm64 builds the arm64 initramfs before its tests" \
+	before "check ARCH=arm64" '^FLAVOUR=arm64-test tests/run arm64' 'FLAVOUR=arm64-test scripts/build-kernel' 'FLAVOUR=arm64-test scripts/initramfs'
+check "make check-host ARCH=arm64 builds the arm64 kernel before its tests" \
+	before "check-host ARCH=arm64" '^FLAVOUR=arm64-test tests/run arm64-build' 'FLAVOUR=arm64-test scripts/build-kernel'
+check "make demo ARCH=arm64 builds the arm64 initramfs before scripts/demo" \
+	before "demo ARCH=arm64" '^FLAVOUR=arm64-test scripts/demo' 'FLAVOUR=arm64-test scripts/initramfs'
+check "make vm ARCH=arm64 boots the arm64 initramfs it builds" \
+	before "vm ARCH=arm64" '^FLAVOUR=arm64-test scripts/vm-run --shell' 'FLAVOUR=arm64-test scripts/initramfs'
+check_fails "the order check fails for a step that does not come first" \
+	before check-vm '^FLAVOUR=test tests/run vm' 'FLAVOUR=bench scripts/initramfs'
+
 help=$(make -s help 2>&1)
 for t in check check-host check-vm check-debug bench kernel; do
 	check "make help lists $t" grep -q "make $t " <<<"$help"
