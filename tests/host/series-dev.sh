@@ -34,6 +34,18 @@ check "...and writes the repo's patches and series" \
 	bash -c 'diff -r "$1/out/patches" "$2/patches" && cmp "$1/out/series" "$2/series"' _ "$tmp/good" "$TOP"
 [ $rc = 0 ] || sed 's/^/#   /' "$tmp/good/log"
 [ -d "$seed/gen-base" ] || seed=$tmp/good/build
+# gen again over its own output: only what differs is written (make
+# rebuilds from mtimes), and patches no longer in the series go.
+touch -d 2000-01-01 "$tmp/good/out/patches/"*.patch "$tmp/good/out/series"
+p1=$(ls "$tmp/good/out/patches" | head -n1)
+echo "# changed" >>"$tmp/good/out/patches/$p1"
+echo stale >"$tmp/good/out/patches/9999-stale.patch"
+gen "$tmp/good"
+check_eq "a second gen succeeds" "$?" 0
+check_eq "...and rewrites only the patch that differed" \
+	"$(find "$tmp/good/out/patches" "$tmp/good/out/series" -newermt 2000-01-02 -printf '%f\n')" "$p1"
+check "...which is the repo's again" cmp "$tmp/good/out/patches/$p1" "$TOP/patches/$p1"
+check "...and removes a patch no longer in the series" test ! -e "$tmp/good/out/patches/9999-stale.patch"
 
 # expect_fail NAME DIR WHAT: gen in DIR must fail, say WHAT, write nothing.
 expect_fail() {

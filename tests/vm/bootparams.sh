@@ -57,4 +57,9 @@ run_case() {
 export -f run_case
 export TOP TAP_PREFIX
 # Two boots at a time: one per core.
-printf '%s\n' "${cases[@]}" | xargs -d '\n' -P 2 -I{} bash -c '. "$TOP/tests/tap.sh"; run_case "$1"' _ {}
+results=$(printf '%s\n' "${cases[@]}" |
+	xargs -d '\n' -P 2 -I{} bash -c '. "$TOP/tests/tap.sh"; run_case "$1"' _ {})
+printf '%s\n' "$results"
+# A case whose shell died says nothing: count the results.
+check_eq "every case reported a result" "$(grep -cE '^(not )?ok - ' <<<"$results")" "${#cases[@]}"
+tap_done

@@ -330,10 +330,11 @@ static int xioctl(int fd, unsigned long cmd, void *arg, const char *what)
 {
 	if (ioctl(fd, cmd, arg) == 0)
 		return 0;
-	fprintf(stderr, "bpgrab-capture: %s: %s\n", what, strerror(errno));
+	/* The driver was unbound: whichever call notices it says so. */
+	fprintf(stderr, "bpgrab-capture: %s: %s\n", what,
+		errno == ENODEV ? "device removed (driver unbound)" : strerror(errno));
 	return -1;
 }
-
 
 /* The first /dev/videoN whose driver is bpgrab. */
 static int open_device(struct opts *o)
