@@ -336,6 +336,14 @@ static int xioctl(int fd, unsigned long cmd, void *arg, const char *what)
 	return -1;
 }
 
+/* Whether the driver behind @fd is gone (unbound): its ioctls fail with ENODEV. */
+static int device_gone(int fd)
+{
+	struct v4l2_capability cap;
+
+	return ioctl(fd, VIDIOC_QUERYCAP, &cap) < 0 && errno == ENODEV;
+}
+
 /* The first /dev/videoN whose driver is bpgrab. */
 static int open_device(struct opts *o)
 {
@@ -691,8 +699,8 @@ int main(int argc, char **argv)
 				continue;
 			fprintf(stderr, "bpgrab-capture: %s\n", rc == 0 ? "no frame for 5 s" :
 				rc < 0 ? strerror(errno) :
-				pfd.revents & POLLHUP ? "device removed (driver unbound)" :
-				"stream stopped");
+				(pfd.revents & POLLHUP) || device_gone(grab) ?
+				"device removed (driver unbound)" : "stream stopped");
 			rc = EXIT_DEVICE;
 			goto out;
 		}
@@ -709,7 +717,8 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		if (b.flags & V4L2_BUF_FLAG_ERROR) {
-			fprintf(stderr, "bpgrab-capture: buffer %u came back with an error\n", b.index);
+			fprintf(stderr, "bpgrab-capture: buffer %u came back with an error%s\n", b.index,
+				device_gone(grab) ? ": device removed (driver unbound)" : "");
 			rc = EXIT_DEVICE;
 			goto out;
 		}
