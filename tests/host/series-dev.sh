@@ -43,7 +43,7 @@ echo stale >"$tmp/good/out/patches/9999-stale.patch"
 gen "$tmp/good"
 check_eq "a second gen succeeds" "$?" 0
 check_eq "...and rewrites only the patch that differed" \
-	"$(find "$tmp/good/out/patches" "$tmp/good/out/series" -newermt 2000-01-02 -printf '%f\n')" "$p1"
+	"$(find "$tmp/good/out/patches" "$tmp/good/out/series" -type f -newermt 2000-01-02 -printf '%f\n')" "$p1"
 check "...which is the repo's again" cmp "$tmp/good/out/patches/$p1" "$TOP/patches/$p1"
 check "...and removes a patch no longer in the series" test ! -e "$tmp/good/out/patches/9999-stale.patch"
 
