@@ -326,22 +326,30 @@ bad:
 	return EXIT_USAGE;
 }
 
-static int xioctl(int fd, unsigned long cmd, void *arg, const char *what)
-{
-	if (ioctl(fd, cmd, arg) == 0)
-		return 0;
-	/* The driver was unbound: whichever call notices it says so. */
-	fprintf(stderr, "bpgrab-capture: %s: %s\n", what,
-		errno == ENODEV ? "device removed (driver unbound)" : strerror(errno));
-	return -1;
-}
-
-/* Whether the driver behind @fd is gone (unbound): its ioctls fail with ENODEV. */
+/* Whether the driver behind @fd is gone (unbound): even QUERYCAP fails with ENODEV. */
 static int device_gone(int fd)
 {
 	struct v4l2_capability cap;
 
 	return ioctl(fd, VIDIOC_QUERYCAP, &cap) < 0 && errno == ENODEV;
+}
+
+static int xioctl(int fd, unsigned long cmd, void *arg, const char *what)
+{
+	int err;
+
+	if (ioctl(fd, cmd, arg) == 0)
+		return 0;
+	err = errno;
+	/*
+	 * The driver was unbound: whichever call notices it says so. (ENODEV
+	 * alone is also REQBUFS without an area.)
+	 */
+	fprintf(stderr, "bpgrab-capture: %s: %s\n", what,
+		err == ENODEV && device_gone(fd) ? "device removed (driver unbound)" :
+		strerror(err));
+	errno = err;
+	return -1;
 }
 
 /* The first /dev/videoN whose driver is bpgrab. */
