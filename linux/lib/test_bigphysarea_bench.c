@@ -13,8 +13,8 @@
  *	scale LIVE ITERS
  *	frag MB		(hold MB of scattered unmovable pages; 0 releases)
  *	lat SIZE ITERS [NOREF [WARM]]	(bigphys alloc-only and free, timed
- *			apart; NOREF=1: no held-pages tracking; WARM=1: an
- *			untimed 4 KiB alloc+free before each)
+ *			apart; NOREF=1: no held-pages tracking; WARM=N: N
+ *			untimed 4 KiB alloc+free before each, N <= 64)
  *	irqoff LIVE ITERS	(longest pool lock hold over alloc/free of
  *			4 KiB..64 MiB with LIVE one-page buffers and holes,
  *			the same ITERS operations run three times)
@@ -89,12 +89,36 @@ static void bench_report(struct bench_run *r)
  * Let the background check of freed memory finish (untimed): the next
  * allocation finds the memory free, as it would a moment later.
  */
+static unsigned long bench_sink;
+
 static void bench_settle(void)
 {
 	struct bigphys_pool *pool = bigphys_boot_pool();
 
 	if (pool)
 		bigphys_pool_settle(pool);
+}
+
+/*
+ * Read the reference counts of the area's first @pages pages, as the
+ * check of a freed allocation of that many pages does: the same cache
+ * and TLB footprint whatever size is measured next.
+ */
+static void bench_scan(unsigned long pages)
+{
+	struct bigphys_pool *pool = bigphys_boot_pool();
+	unsigned long i, pfn, sum = 0;
+
+	if (!pool)
+		return;
+	pfn = PHYS_PFN(pool->pbase);
+	pages = min(pages, (unsigned long)(pool->size >> PAGE_SHIFT));
+	for (i = 0; i < pages; i++) {
+		sum += page_ref_count(pfn_to_page(pfn + i));
+		if (!((i + 1) % SZ_4K))
+			cond_resched();
+	}
+	WRITE_ONCE(bench_sink, sum);
 }
 
 /* Wait up to @ms for the scrubber to have zeroed all free memory. */
@@ -269,13 +293,14 @@ static int bench_frag(unsigned long mb)
  * alloc+free after the check, so that the timed calls do not pay for the
  * cache and TLB misses of the check's page scan.
  */
-static int bench_lat(size_t size, unsigned int iters, bool noref, bool warm)
+static int bench_lat(size_t size, unsigned int iters, bool noref,
+		     unsigned int warm, unsigned long scan)
 {
 	struct bigphys_pool *pool = bigphys_boot_pool();
 	bool track = pool && pool->track_refs;
 	u64 *fns, *ans, *rns;
 	struct bigphys_buf buf;
-	unsigned int i, ok = 0, fail = 0;
+	unsigned int i, w, ok = 0, fail = 0;
 
 	ans = kvcalloc(iters, sizeof(u64), GFP_KERNEL);
 	fns = kvcalloc(iters, sizeof(u64), GFP_KERNEL);
@@ -294,13 +319,16 @@ static int bench_lat(size_t size, unsigned int iters, bool noref, bool warm)
 		u64 t0, t1, t2;
 
 		bench_settle();
+		bench_scan(scan);
 		/*
 		 * The settle's page scan (64 MiB of struct pages for 4 GiB)
 		 * evicts caches and TLBs; one untimed 4 KiB alloc+free brings
 		 * the allocator's paths back, as any earlier call would.
 		 */
-		if (warm && !bigphys_alloc(PAGE_SIZE, 0, GFP_KERNEL, "bench", &buf))
-			bigphys_free(&buf);
+		for (w = 0; w < warm; w++) {
+			if (!bigphys_alloc(PAGE_SIZE, 0, GFP_KERNEL, "bench", &buf))
+				bigphys_free(&buf);
+		}
 		t0 = ktime_get_ns();
 		if (bigphys_alloc(size, 0, GFP_KERNEL, "bench", &buf)) {
 			fail++;
@@ -388,6 +416,8 @@ static int bench_irqoff(unsigned int live, unsigned int iters)
 	struct bigphys_pool *pool = bigphys_boot_pool();
 	unsigned int i, run, n = 0, ok = 0, fail = 0;
 	u64 setup_max, max = 0, replay_max = 0, p99, *best, *hold;
+	unsigned long *best_ip, replay_ip = 0;
+	unsigned int replay_op = 0;
 	struct bigphys_buf *held;
 	int ret = -ENOMEM;
 
@@ -396,7 +426,8 @@ static int bench_irqoff(unsigned int live, unsigned int iters)
 	held = kvcalloc(2 * (size_t)live, sizeof(*held), GFP_KERNEL);
 	best = kvmalloc_array(iters, sizeof(*best), GFP_KERNEL);
 	hold = kvmalloc_array(iters, sizeof(*hold), GFP_KERNEL);
-	if (!held || !best || !hold || !iters)
+	best_ip = kvcalloc(iters, sizeof(*best_ip), GFP_KERNEL);
+	if (!held || !best || !hold || !best_ip || !iters)
 		goto out;
 	bench_hold_reset(pool);
 	for (i = 0; i < 2 * live; i++, n++) {
@@ -418,23 +449,33 @@ static int bench_irqoff(unsigned int live, unsigned int iters)
 			else
 				fail++;
 			hold[i] = READ_ONCE(pool->lock_max_ns);
-			best[i] = min(best[i], hold[i]);
+			if (hold[i] < best[i]) {
+				best[i] = hold[i];
+				best_ip[i] = READ_ONCE(pool->lock_max_ip);
+			}
 			max = max(max, hold[i]);
 			cond_resched();
 		}
 	}
-	for (i = 0; i < iters; i++)
-		replay_max = max(replay_max, best[i]);
+	for (i = 0; i < iters; i++) {
+		if (best[i] > replay_max) {
+			replay_max = best[i];
+			replay_ip = best_ip[i];
+			replay_op = i;
+		}
+	}
 	/* p99 of the last run's holds */
 	sort(hold, iters, sizeof(*hold), cmp_u64, NULL);
 	p99 = hold[iters * 99 / 100];
 	for (i = 0; i < n; i += 2)
 		bigphys_free(&held[i]);
 	snprintf(bench_result, sizeof(bench_result),
-		 "ok %u fail %u live %u lock_max_ns %llu replay_max_ns %llu lock_p99_ns %llu setup_lock_max_ns %llu\n",
-		 ok, fail, n / 2, max, replay_max, p99, setup_max);
+		 "ok %u fail %u live %u lock_max_ns %llu replay_max_ns %llu lock_p99_ns %llu setup_lock_max_ns %llu replay_op %u replay_at %ps\n",
+		 ok, fail, n / 2, max, replay_max, p99, setup_max, replay_op,
+		 (void *)replay_ip);
 	ret = 0;
 out:
+	kvfree(best_ip);
 	kvfree(hold);
 	kvfree(best);
 	kvfree(held);
@@ -541,6 +582,7 @@ static int bench_run_cmd(char *cmd)
 	char method[16];
 	unsigned long long size;
 	unsigned int iters, zero, idle, i;
+	unsigned long scan;
 	struct bench_run r = {};
 	int ret = 0;
 
@@ -558,10 +600,12 @@ static int bench_run_cmd(char *cmd)
 	}
 	zero = 0;
 	idle = 0;
-	if (sscanf(cmd, "lat %llu %u %u %u", &size, &iters, &zero, &idle) >= 2) {
-		if (!size || size > SZ_16G || !iters || iters > 100000)
+	scan = 0;
+	if (sscanf(cmd, "lat %llu %u %u %u %lu", &size, &iters, &zero, &idle, &scan) >= 2) {
+		if (!size || size > SZ_16G || !iters || iters > 100000 ||
+		    idle > 64)
 			return -EINVAL;
-		return bench_lat(size, iters, zero, idle);
+		return bench_lat(size, iters, zero, idle, scan);
 	}
 	if (sscanf(cmd, "irqoff %llu %u", &size, &iters) == 2) {
 		if (!size || size > 1000000 || !iters || iters > 1000000)

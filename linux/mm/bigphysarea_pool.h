@@ -157,6 +157,7 @@ struct bigphys_extent {
  *	chunk written meanwhile is not given back as zero (under @lock)
  * @lock_max_ns: longest hold of @lock (CONFIG_BIGPHYS_AREA_BENCH only)
  * @lock_t0: when @lock was taken (CONFIG_BIGPHYS_AREA_BENCH only)
+ * @lock_max_ip: where that longest hold ended (CONFIG_BIGPHYS_AREA_BENCH only)
  */
 struct bigphys_pool {
 	spinlock_t lock;		/* see the kernel-doc above */
@@ -200,6 +201,7 @@ struct bigphys_pool {
 	unsigned long writers_seq;
 	u64 lock_max_ns;
 	u64 lock_t0;
+	unsigned long lock_max_ip;
 };
 
 /**

@@ -12,7 +12,7 @@
 #define BIGPHYS_SEARCH_BATCH	32
 
 /* @pool->lock, timed in CONFIG_BIGPHYS_AREA_BENCH kernels. */
-static inline unsigned long bigphys_lock(struct bigphys_pool *pool)
+static __always_inline unsigned long bigphys_lock(struct bigphys_pool *pool)
 	__acquires(&pool->lock)
 {
 	unsigned long flags;
@@ -23,14 +23,16 @@ static inline unsigned long bigphys_lock(struct bigphys_pool *pool)
 	return flags;
 }
 
-static inline void bigphys_unlock(struct bigphys_pool *pool, unsigned long flags)
+static __always_inline void bigphys_unlock(struct bigphys_pool *pool, unsigned long flags)
 	__releases(&pool->lock)
 {
 	if (IS_ENABLED(CONFIG_BIGPHYS_AREA_BENCH)) {
 		u64 ns = local_clock() - pool->lock_t0;
 
-		if (ns > pool->lock_max_ns)
+		if (ns > pool->lock_max_ns) {
 			pool->lock_max_ns = ns;
+			pool->lock_max_ip = _THIS_IP_;
+		}
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 }

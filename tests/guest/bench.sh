@@ -93,12 +93,18 @@ failcases() {
 
 # bigphys alloc-only and free latency per size (both timed apart).
 lat() {
+	sizes=""
 	for size in 4K 4M 64M 256M 4G; do
 		case $size in *K) b=$(( ${size%K} << 10 )) ;; *M) b=$(( ${size%M} << 20 )) ;; *G) b=$(( ${size%G} << 30 )) ;; esac
-		mb=$(( b >> 20 )); [ "$mb" -gt "${area%M}" ] && continue
+		[ $(( b >> 20 )) -gt "${area%M}" ] || { sizes="$sizes $size:$b"; scan=$(( b >> 12 )); }
+	done
+	for sb in $sizes; do
+		size=${sb%:*} b=${sb#*:}
 		echo "BENCH lat $area $size $(run lat $b 20)"
 		echo "BENCH latnoref $area $size $(run lat $b 20 1)"
-		echo "BENCH latwarm $area $size $(run lat $b 20 0 1)"
+		# every size after the same page-reference check, that of the
+		# largest size's free, and one untimed 4 KiB alloc+free
+		echo "BENCH latscan $area $size $(run lat $b 20 0 1 $scan)"
 	done
 }
 
@@ -119,7 +125,7 @@ irqoff() {
 zeroed() {
 	for size in 4M 64M 256M; do
 		bytes=$(( ${size%M} << 20 ))
-		case $size in 4M) iters=20 ;; 64M) iters=8 ;; 256M) iters=4 ;; esac
+		case $size in 4M) iters=20 ;; 64M) iters=12 ;; 256M) iters=10 ;; esac
 		echo 1 >$SCRUB
 		echo "BENCH zeroed $size scrubbed $(run contig bigphys $bytes $iters 1 1)"
 		echo "BENCH zeroed $size allocidle $(run contig bigphys $bytes $iters 0 1)"
