@@ -17,7 +17,7 @@
  *			untimed 4 KiB alloc+free before each, N <= 64)
  *	irqoff LIVE ITERS	(longest pool lock hold over alloc/free of
  *			4 KiB..64 MiB with LIVE one-page buffers and holes,
- *			the same ITERS operations run three times)
+ *			the same ITERS operations run five times)
  *	scrubwait MS	(wait up to MS for the scrubber to finish)
  *	scrubtime MB	(free MB of dirty memory, time its scrub, and time
  *			4 KiB churn while the scrubber runs)
@@ -208,7 +208,7 @@ static int bench_churn_one(const char *method, size_t size, u64 *ns)
 /*
  * Hold @live buffers of 1-4 pages with a hole of 1-4 pages after each
  * (allocate 2 * @live, free every other), then time @iters alloc+free of
- * 1-4 pages: first fit has to look past the holes that are too small.
+ * 1-4 pages among holes of all sizes.
  */
 static int bench_scale(unsigned int live, unsigned int iters, struct bench_run *r)
 {
@@ -398,7 +398,7 @@ static bool bench_irqoff_op(unsigned int i)
 	return true;
 }
 
-#define BENCH_IRQOFF_RUNS	3
+#define BENCH_IRQOFF_RUNS	5
 
 /*
  * The longest pool lock hold (interrupts off) over @iters alloc+free of

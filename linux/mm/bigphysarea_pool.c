@@ -3,191 +3,70 @@
 
 #define pr_fmt(fmt) "bigphysarea: " fmt
 
+#include <linux/bitops.h>
+#include <linux/err.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
-#include <linux/rbtree_augmented.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "bigphysarea_pool_internal.h"
 
 /*
- * The free memory is a set of extents (maximal runs of free pages) in an
- * rbtree ordered by address. Each node also holds the largest extent and
- * the largest not known-zero part of its subtree, so the first extent of
- * at least N pages, or with dirty pages, is found in O(log n), and an
- * allocation or free costs the same for one page as for gigabytes.
+ * The free memory is a set of extents (maximal runs of free pages), each
+ * on the list of its size class: list i holds the extents of 2^i to
+ * 2^(i + 1) - 1 pages, and a bit per list says which are not empty. Any
+ * extent of at least n + a - 1 pages holds n pages at an alignment of a
+ * pages, wherever it starts: an allocation takes the first extent of the
+ * first non-empty class of that size or more (one find_next_bit() on one
+ * word). Only if there is none does it look at the extents of smaller
+ * classes that may fit, and lets go of the lock every
+ * BIGPHYS_SEARCH_BATCH of them.
  *
- * Alignments need not be powers of two (the classic rule: the page frame
- * number is a multiple of any count), so an extent large enough may still
- * not fit. The search then moves on to the next large enough extent, and
- * drops the lock every BIGPHYS_SEARCH_BATCH of them: interrupts are never
- * off for more than that many O(log n) steps.
+ * A table with one word per page finds records by address: the first
+ * and last page of a free extent point to it, the first page of an
+ * allocation to its record. A free finds its record, and the free
+ * neighbours it joins, through the table.
+ *
+ * So an allocation or free touches a bounded number of records, whatever
+ * its size and however many allocations and extents there are: the time
+ * interrupts are off for it does not grow with either. Alignments need
+ * not be powers of two (the classic rule: the page frame number is a
+ * multiple of any count).
  */
 
-static inline struct bigphys_extent *ext_of(struct rb_node *node)
+#define BIGPHYS_TAG_ALLOC	1UL
+
+/* Pages bigphys_pool_next() steps over one by one per hold of the lock. */
+#define BIGPHYS_WALK_BATCH	1024
+
+static inline struct bigphys_extent *tag_ext(struct bigphys_pool *pool,
+					     unsigned long page)
 {
-	return rb_entry(node, struct bigphys_extent, rb);
+	unsigned long t = pool->tags[page];
+
+	return t & BIGPHYS_TAG_ALLOC ? NULL : (struct bigphys_extent *)t;
+}
+
+static inline struct bigphys_alloc *tag_alloc(struct bigphys_pool *pool,
+					      unsigned long page)
+{
+	unsigned long t = pool->tags[page];
+
+	return t & BIGPHYS_TAG_ALLOC ?
+	       (struct bigphys_alloc *)(t & ~BIGPHYS_TAG_ALLOC) : NULL;
+}
+
+static inline unsigned long pool_pages(const struct bigphys_pool *pool)
+{
+	return pool->size >> PAGE_SHIFT;
 }
 
 static inline unsigned long ext_dirty(const struct bigphys_extent *e)
 {
 	return e->pages - (e->zhi - e->zlo);
-}
-
-static void ext_aug_join(struct bigphys_extent_aug *aug, struct rb_node *child)
-{
-	struct bigphys_extent *c;
-
-	if (!child)
-		return;
-	c = ext_of(child);
-	aug->max = max(aug->max, c->aug.max);
-	aug->dirty = max(aug->dirty, c->aug.dirty);
-	aug->zero = max(aug->zero, c->aug.zero);
-}
-
-static bool ext_compute(struct bigphys_extent *e, bool exit)
-{
-	struct bigphys_extent_aug aug = {
-		e->pages, ext_dirty(e), e->zhi - e->zlo
-	};
-
-	ext_aug_join(&aug, e->rb.rb_left);
-	ext_aug_join(&aug, e->rb.rb_right);
-	if (exit && !memcmp(&e->aug, &aug, sizeof(aug)))
-		return true;
-	e->aug = aug;
-	return false;
-}
-
-RB_DECLARE_CALLBACKS(static, bigphys_ext_cb, struct bigphys_extent, rb, aug,
-		     ext_compute);
-
-static inline unsigned long ext_val(const struct bigphys_extent *e,
-				    enum bigphys_ext_key key)
-{
-	switch (key) {
-	case BIGPHYS_EXT_DIRTY:
-		return ext_dirty(e);
-	case BIGPHYS_EXT_ZERO:
-		return e->zhi - e->zlo;
-	default:
-		return e->pages;
-	}
-}
-
-static inline unsigned long ext_sub(struct rb_node *node, enum bigphys_ext_key key)
-{
-	const struct bigphys_extent_aug *aug = &ext_of(node)->aug;
-
-	switch (key) {
-	case BIGPHYS_EXT_DIRTY:
-		return aug->dirty;
-	case BIGPHYS_EXT_ZERO:
-		return aug->zero;
-	default:
-		return aug->max;
-	}
-}
-
-/* The first extent of @node's subtree that matches, or NULL. */
-static struct bigphys_extent *ext_leftmost(struct rb_node *node,
-					   unsigned long n, enum bigphys_ext_key key)
-{
-	if (!node || ext_sub(node, key) < n)
-		return NULL;
-	for (;;) {
-		if (node->rb_left && ext_sub(node->rb_left, key) >= n) {
-			node = node->rb_left;
-			continue;
-		}
-		if (ext_val(ext_of(node), key) >= n)
-			return ext_of(node);
-		node = node->rb_right;
-	}
-}
-
-/* The first extent after @e that matches, or NULL: O(log n). */
-static struct bigphys_extent *ext_next(struct bigphys_extent *e,
-				       unsigned long n, enum bigphys_ext_key key)
-{
-	struct rb_node *node = &e->rb, *parent;
-	struct bigphys_extent *found;
-
-	found = ext_leftmost(node->rb_right, n, key);
-	if (found)
-		return found;
-	while ((parent = rb_parent(node))) {
-		if (node == parent->rb_left) {
-			if (ext_val(ext_of(parent), key) >= n)
-				return ext_of(parent);
-			found = ext_leftmost(parent->rb_right, n, key);
-			if (found)
-				return found;
-		}
-		node = parent;
-	}
-	return NULL;
-}
-
-/* The first extent starting at or after page @start. */
-static struct bigphys_extent *ext_lower(struct bigphys_pool *pool,
-					unsigned long start)
-{
-	struct rb_node *node = pool->free.rb_node;
-	struct bigphys_extent *found = NULL;
-
-	while (node) {
-		if (ext_of(node)->start >= start) {
-			found = ext_of(node);
-			node = node->rb_left;
-		} else {
-			node = node->rb_right;
-		}
-	}
-	return found;
-}
-
-/**
- * bigphys_ext_from() - find a free extent
- * @pool: the pool, with @pool->lock held
- * @start: the first page to look at
- * @n: at least this many pages (of the kind @key says)
- * @key: free pages, not known-zero pages or known-zero pages
- *
- * Return: the first extent at or after page @start that matches, or NULL.
- */
-struct bigphys_extent *bigphys_ext_from(struct bigphys_pool *pool,
-					unsigned long start, unsigned long n,
-					enum bigphys_ext_key key)
-{
-	struct bigphys_extent *e;
-
-	lockdep_assert_held(&pool->lock);
-	if (!start)
-		return ext_leftmost(pool->free.rb_node, n, key);
-	e = ext_lower(pool, start);
-	if (!e || ext_val(e, key) >= n)
-		return e;
-	return ext_next(e, n, key);
-}
-
-/*
- * Go on with a search at page @next after dropping the lock: from the
- * free extent that covers page @next - 1 if there is one (a free in the
- * meantime may have merged the extent looked at last with its
- * neighbours), else from @next.
- */
-static struct bigphys_extent *ext_resume(struct bigphys_pool *pool,
-					 unsigned long next, unsigned long n)
-{
-	struct bigphys_extent *e = ext_lower(pool, next);
-	struct rb_node *prev = e ? rb_prev(&e->rb) : rb_last(&pool->free);
-
-	if (prev && ext_of(prev)->start + ext_of(prev)->pages >= next)
-		next = ext_of(prev)->start;
-	return bigphys_ext_from(pool, next, n, BIGPHYS_EXT_FREE);
 }
 
 /* Limit a known-zero range [*lo, *hi) to [s, e); empty is s, s. */
@@ -218,20 +97,89 @@ static void zero_join(unsigned long *lo, unsigned long *hi,
 	}
 }
 
-/* Set an extent's range and known-zero part, keeping @dirty_pages. */
+/* Take a linked extent off its class list and out of the page table. */
+static void ext_unlink(struct bigphys_pool *pool, struct bigphys_extent *e)
+{
+	unsigned int c = ilog2(e->pages);
+
+	list_del(&e->node);
+	if (list_empty(&pool->classes[c]))
+		__clear_bit(c, &pool->class_mask);
+	pool->tags[e->start] = 0;
+	pool->tags[e->start + e->pages - 1] = 0;
+	pool->nr_extents--;
+}
+
+static void ext_link(struct bigphys_pool *pool, struct bigphys_extent *e)
+{
+	unsigned int c = ilog2(e->pages);
+
+	list_add(&e->node, &pool->classes[c]);
+	__set_bit(c, &pool->class_mask);
+	pool->tags[e->start] = (unsigned long)e;
+	pool->tags[e->start + e->pages - 1] = (unsigned long)e;
+	pool->nr_extents++;
+	e->seen = 0;	/* moved or changed: a search in progress looks again */
+}
+
+/*
+ * Set a free extent's range and known-zero part, relinking it (@e->pages
+ * is 0 for a record from the spares), and keep @dirty_pages, @dirty and
+ * @zero up to date.
+ */
 static void ext_set(struct bigphys_pool *pool, struct bigphys_extent *e,
 		    unsigned long start, unsigned long pages,
 		    unsigned long zlo, unsigned long zhi)
 {
 	unsigned long old = ext_dirty(e);
 
+	if (e->pages)
+		ext_unlink(pool, e);
 	zero_clamp(&zlo, &zhi, start, start + pages);
 	e->start = start;
 	e->pages = pages;
 	e->zlo = zlo;
 	e->zhi = zhi;
+	ext_link(pool, e);
 	/* One store: the scrubber reads it without the lock. */
 	WRITE_ONCE(pool->dirty_pages, pool->dirty_pages - old + ext_dirty(e));
+	if (!ext_dirty(e))
+		list_del_init(&e->dirty);
+	else if (list_empty(&e->dirty))
+		list_add_tail(&e->dirty, &pool->dirty);
+	if (zhi == zlo)
+		list_del_init(&e->zero);
+	else if (list_empty(&e->zero))
+		list_add_tail(&e->zero, &pool->zero);
+}
+
+static void ext_erase(struct bigphys_pool *pool, struct bigphys_extent *e)
+{
+	WRITE_ONCE(pool->dirty_pages, pool->dirty_pages - ext_dirty(e));
+	ext_unlink(pool, e);
+	list_del_init(&e->dirty);
+	list_del_init(&e->zero);
+	e->pages = 0;
+	list_add(&e->spare, &pool->spare);
+}
+
+/**
+ * bigphys_ext_first() - the free extent the scrubber or a writer looks at next
+ * @pool: the pool, with @pool->lock held
+ * @key: BIGPHYS_EXT_DIRTY: with pages not known to be zero, oldest first;
+ *	BIGPHYS_EXT_ZERO: with a known-zero part
+ *
+ * Return: the extent, or NULL if there is none.
+ */
+struct bigphys_extent *bigphys_ext_first(struct bigphys_pool *pool,
+					 enum bigphys_ext_key key)
+{
+	lockdep_assert_held(&pool->lock);
+	if (key == BIGPHYS_EXT_DIRTY)
+		return list_first_entry_or_null(&pool->dirty,
+						struct bigphys_extent, dirty);
+	return list_first_entry_or_null(&pool->zero, struct bigphys_extent,
+					zero);
 }
 
 /* Forget the known-zero part of free extent @e, with @pool->lock held. */
@@ -239,7 +187,6 @@ void bigphys_ext_forget_zero(struct bigphys_pool *pool, struct bigphys_extent *e
 {
 	lockdep_assert_held(&pool->lock);
 	ext_set(pool, e, e->start, e->pages, 0, 0);
-	bigphys_ext_cb_propagate(&e->rb, NULL);
 }
 
 /* A record from @pool->spare; there always is one where it is needed. */
@@ -254,32 +201,10 @@ struct bigphys_extent *bigphys_ext_spare(struct bigphys_pool *pool)
 		e->pages = 0;
 		e->zlo = 0;
 		e->zhi = 0;
+		INIT_LIST_HEAD(&e->dirty);
+		INIT_LIST_HEAD(&e->zero);
 	}
 	return e;
-}
-
-static void ext_insert(struct bigphys_pool *pool, struct bigphys_extent *new)
-{
-	struct rb_node **link = &pool->free.rb_node, *parent = NULL;
-
-	while (*link) {
-		parent = *link;
-		link = new->start < ext_of(parent)->start ?
-		       &parent->rb_left : &parent->rb_right;
-	}
-	new->aug.max = new->pages;
-	new->aug.dirty = ext_dirty(new);
-	new->aug.zero = new->zhi - new->zlo;
-	rb_link_node(&new->rb, parent, link);
-	bigphys_ext_cb_propagate(parent, NULL);
-	rb_insert_augmented(&new->rb, &pool->free, &bigphys_ext_cb);
-}
-
-static void ext_erase(struct bigphys_pool *pool, struct bigphys_extent *e)
-{
-	WRITE_ONCE(pool->dirty_pages, pool->dirty_pages - ext_dirty(e));
-	rb_erase_augmented(&e->rb, &pool->free, &bigphys_ext_cb);
-	list_add(&e->spare, &pool->spare);
 }
 
 /*
@@ -301,15 +226,12 @@ void bigphys_ext_carve(struct bigphys_pool *pool, struct bigphys_extent *e,
 	zero_clamp(clo, chi, a, a + n);
 	if (a > s) {
 		ext_set(pool, e, s, a - s, zlo, zhi);
-		bigphys_ext_cb_propagate(&e->rb, NULL);
 		if (a + n < end) {
 			r = bigphys_ext_spare(pool);
 			ext_set(pool, r, a + n, end - a - n, zlo, zhi);
-			ext_insert(pool, r);
 		}
 	} else if (a + n < end) {
 		ext_set(pool, e, a + n, end - a - n, zlo, zhi);
-		bigphys_ext_cb_propagate(&e->rb, NULL);
 	} else {
 		ext_erase(pool, e);
 	}
@@ -320,14 +242,15 @@ void bigphys_ext_release(struct bigphys_pool *pool, unsigned long a,
 			 unsigned long n, bool zero)
 {
 	unsigned long zlo = zero ? a : 0, zhi = zero ? a + n : 0, end;
-	struct bigphys_extent *l = NULL, *r, *e;
-	struct rb_node *prev;
+	struct bigphys_extent *l = NULL, *r = NULL, *e;
 
 	lockdep_assert_held(&pool->lock);
-	r = ext_lower(pool, a);
-	prev = r ? rb_prev(&r->rb) : rb_last(&pool->free);
-	if (prev && ext_of(prev)->start + ext_of(prev)->pages == a)
-		l = ext_of(prev);
+	if (a)
+		l = tag_ext(pool, a - 1);
+	if (a + n < pool_pages(pool))
+		r = tag_ext(pool, a + n);
+	if (l && l->start + l->pages != a)
+		l = NULL;
 	if (r && r->start != a + n)
 		r = NULL;
 
@@ -340,15 +263,12 @@ void bigphys_ext_release(struct bigphys_pool *pool, unsigned long a,
 			ext_erase(pool, r);
 		}
 		ext_set(pool, l, l->start, end - l->start, zlo, zhi);
-		bigphys_ext_cb_propagate(&l->rb, NULL);
 	} else if (r) {
 		zero_join(&zlo, &zhi, r->zlo, r->zhi);
 		ext_set(pool, r, a, r->start + r->pages - a, zlo, zhi);
-		bigphys_ext_cb_propagate(&r->rb, NULL);
 	} else {
 		e = bigphys_ext_spare(pool);
 		ext_set(pool, e, a, n, zlo, zhi);
-		ext_insert(pool, e);
 	}
 }
 
@@ -374,17 +294,29 @@ int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
 		      phys_addr_t phys, size_t size)
 {
 	struct bigphys_extent *e;
+	unsigned int i;
 
 	memset(pool, 0, sizeof(*pool));
 	if (!size || !PAGE_ALIGNED(size) || !PAGE_ALIGNED(phys))
 		return -EINVAL;
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
-	if (!e)
+	/* One word per page (0.2 % of the range with 4 KiB pages). */
+	pool->tags = kvcalloc(size >> PAGE_SHIFT, sizeof(*pool->tags),
+			      GFP_KERNEL);
+	if (!e || !pool->tags) {
+		kfree(e);
+		kvfree(pool->tags);
+		pool->tags = NULL;
 		return -ENOMEM;
+	}
 	spin_lock_init(&pool->lock);
-	pool->free = RB_ROOT;
+	for (i = 0; i < BIGPHYS_CLASSES; i++)
+		INIT_LIST_HEAD(&pool->classes[i]);
+	INIT_LIST_HEAD(&pool->dirty);
+	INIT_LIST_HEAD(&pool->zero);
 	INIT_LIST_HEAD(&pool->spare);
-	pool->allocs = RB_ROOT;
+	INIT_LIST_HEAD(&e->dirty);
+	INIT_LIST_HEAD(&e->zero);
 	bigphys_pool_hold_init(pool);
 	bigphys_pool_scrub_init(pool);
 	pool->vbase = (unsigned long)vaddr;
@@ -393,7 +325,6 @@ int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
 	pool->size = size;
 	/* Nothing is known to be zero yet. */
 	ext_set(pool, e, 0, size >> PAGE_SHIFT, 0, 0);
-	ext_insert(pool, e);
 	return 0;
 }
 
@@ -404,48 +335,94 @@ int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
 void bigphys_pool_destroy(struct bigphys_pool *pool)
 {
 	struct bigphys_extent *e, *etmp;
-	struct bigphys_alloc *ba, *tmp;
+	unsigned long i;
 
 	/* No user may remain; pending and held memory go with the pool. */
 	bigphys_pool_hold_stop(pool);
 	bigphys_pool_scrub_stop(pool);
-	rbtree_postorder_for_each_entry_safe(ba, tmp, &pool->allocs, node)
-		kfree(ba);
-	pool->allocs = RB_ROOT;
-	rbtree_postorder_for_each_entry_safe(e, etmp, &pool->free, rb)
-		kfree(e);
-	pool->free = RB_ROOT;
+	for (i = 0; pool->tags && i < pool_pages(pool); i++) {
+		e = tag_ext(pool, i);
+		if (e) {
+			/* Its last page points to it too: go past it first. */
+			i = e->start + e->pages - 1;
+			kfree(e);
+		} else {
+			kfree(tag_alloc(pool, i));
+		}
+		if (!(i % SZ_64K))
+			cond_resched();
+	}
+	kvfree(pool->tags);
+	pool->tags = NULL;
 	list_for_each_entry_safe(e, etmp, &pool->spare, spare)
 		kfree(e);
 	INIT_LIST_HEAD(&pool->spare);
 	pool->size = 0;
 }
 
-static void bigphys_insert(struct bigphys_pool *pool, struct bigphys_alloc *new)
-{
-	struct rb_node **link = &pool->allocs.rb_node, *parent = NULL;
-
-	while (*link) {
-		struct bigphys_alloc *ba = rb_entry(*link, struct bigphys_alloc, node);
-
-		parent = *link;
-		link = new->addr < ba->addr ? &parent->rb_left : &parent->rb_right;
-	}
-	rb_link_node(&new->node, parent, link);
-	rb_insert_color(&new->node, &pool->allocs);
-}
-
+/* The allocation starting at @addr, or NULL. */
 static struct bigphys_alloc *bigphys_lookup(struct bigphys_pool *pool,
 					    unsigned long addr)
 {
-	struct rb_node *node = pool->allocs.rb_node;
+	struct bigphys_alloc *ba;
 
-	while (node) {
-		struct bigphys_alloc *ba = rb_entry(node, struct bigphys_alloc, node);
+	if (addr < pool->vbase || addr - pool->vbase >= pool->size ||
+	    !PAGE_ALIGNED(addr))
+		return NULL;
+	ba = tag_alloc(pool, (addr - pool->vbase) >> PAGE_SHIFT);
+	return ba && ba->addr == addr ? ba : NULL;
+}
 
-		if (addr == ba->addr)
-			return ba;
-		node = addr < ba->addr ? node->rb_left : node->rb_right;
+/*
+ * Where @n pages at a page frame number that is a multiple of @align go:
+ * the extent, with *@ap set to the first page; NULL if none fits. Search
+ * @gen marks the extents it looked at, *@looked counts them.
+ * ERR_PTR(-EAGAIN) after looking at BIGPHYS_SEARCH_BATCH extents that did
+ * not fit: the caller lets go of the lock and calls again. Searches that
+ * keep moving each other's extents end after twice as many as there are.
+ */
+static struct bigphys_extent *ext_find(struct bigphys_pool *pool,
+				       unsigned long n, unsigned long align,
+				       unsigned long gen, unsigned long *ap,
+				       unsigned int *looked)
+{
+	unsigned long c, cg = BIGPHYS_CLASSES, a;
+	struct bigphys_extent *e;
+	unsigned int batch = 0;
+
+	/* Any extent of n + align - 1 pages or more fits. */
+	if (align - 1 <= pool_pages(pool) - n)
+		cg = order_base_2(n + align - 1);
+	c = cg < BIGPHYS_CLASSES ?
+	    find_next_bit(&pool->class_mask, BIGPHYS_CLASSES, cg) :
+	    BIGPHYS_CLASSES;
+	if (c < BIGPHYS_CLASSES) {
+		e = list_first_entry(&pool->classes[c], struct bigphys_extent, node);
+		*ap = bigphys_align_up(pool, e->start, align);
+		return e;
+	}
+	/*
+	 * Smaller classes: extents that may fit. Each one looked at goes to
+	 * the end of its list, marked, so that after the lock was dropped the
+	 * search goes on with those it has not seen.
+	 */
+	for (c = ilog2(n); c < cg; c++) {
+		while ((e = list_first_entry_or_null(&pool->classes[c],
+						     struct bigphys_extent, node)) &&
+		       e->seen != gen) {
+			if (*looked > 2 * pool->nr_extents + BIGPHYS_SEARCH_BATCH)
+				return NULL;
+			(*looked)++;
+			e->seen = gen;
+			list_move_tail(&e->node, &pool->classes[c]);
+			a = bigphys_align_up(pool, e->start, align);
+			if (e->pages >= n && a - e->start <= e->pages - n) {
+				*ap = a;
+				return e;
+			}
+			if (++batch == BIGPHYS_SEARCH_BATCH)
+				return ERR_PTR(-EAGAIN);
+		}
 	}
 	return NULL;
 }
@@ -466,7 +443,7 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 			 unsigned long align_pages, gfp_t gfp,
 			 const char *owner)
 {
-	unsigned long align = align_pages ?: 1, n, a = 0, next, flags;
+	unsigned long align = align_pages ?: 1, n, a = 0, gen, flags;
 	unsigned long clo = 0, chi = 0;
 	gfp_t kgfp = gfp & ~(GFP_ZONEMASK | __GFP_ZERO);
 	struct bigphys_extent *e, *spare;
@@ -496,22 +473,13 @@ retry:
 	flags = bigphys_lock(pool);
 	/* One record more per allocation; bigphys_ext_carve() may need it. */
 	list_add(&spare->spare, &pool->spare);
-	e = bigphys_ext_from(pool, 0, n, BIGPHYS_EXT_FREE);
-	while (e) {
-		a = bigphys_align_up(pool, e->start, align);
-		if (a - e->start <= e->pages - n)
-			break;
-		if (++looked % BIGPHYS_SEARCH_BATCH) {
-			e = ext_next(e, n, BIGPHYS_EXT_FREE);
-			continue;
-		}
-		/* Let interrupts in; go on after this extent. */
-		next = e->start + e->pages;
+	gen = ++pool->search_gen;
+	while (IS_ERR(e = ext_find(pool, n, align, gen, &a, &looked))) {
+		/* Let interrupts in; go on with the extents not looked at. */
 		dropped = true;
 		bigphys_unlock(pool, flags);
 		cpu_relax();
 		flags = bigphys_lock(pool);
-		e = ext_resume(pool, next, n);
 	}
 	found = e;
 	if (found) {
@@ -521,7 +489,7 @@ retry:
 			chi = a;
 		}
 		ba->addr = pool->vbase + (a << PAGE_SHIFT);
-		bigphys_insert(pool, ba);
+		pool->tags[a] = (unsigned long)ba | BIGPHYS_TAG_ALLOC;
 		pool->used += size;
 		pool->nr_allocs++;
 		spare = NULL;
@@ -609,7 +577,7 @@ struct bigphys_extent *bigphys_pool_release_locked(struct bigphys_pool *pool,
 						   struct bigphys_alloc *ba)
 {
 	lockdep_assert_held(&pool->lock);
-	rb_erase(&ba->node, &pool->allocs);
+	pool->tags[(ba->addr - pool->vbase) >> PAGE_SHIFT] = 0;
 	bigphys_ext_release(pool, (ba->addr - pool->vbase) >> PAGE_SHIFT,
 			    ba->size >> PAGE_SHIFT, false);
 	pool->used -= ba->size;
@@ -647,7 +615,7 @@ void bigphys_pool_release_done(struct bigphys_pool *pool,
  * allocation that finds no room checks pending memory itself first, and
  * statistics do so before they are taken, so a free is never seen late.
  *
- * Context: any context. O(log n) under @pool->lock, whatever the size.
+ * Context: any context. O(1) under @pool->lock, whatever the size.
  * Return: 0, or -EINVAL for an invalid or double free.
  */
 int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
@@ -697,33 +665,39 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
  * @from: physical address to start at
  * @info: filled in
  *
- * For listings that must not hold @pool->lock across all allocations:
- * each call costs one tree walk under the lock.
+ * For listings that must not hold @pool->lock across all allocations.
+ * From the end of an allocation, each call steps over at most one free
+ * extent; from inside one (or the scrubber's chunk) it goes page by page
+ * to the next, letting go of the lock every BIGPHYS_WALK_BATCH pages.
  *
  * Return: true if an allocation was found.
  */
 bool bigphys_pool_next(struct bigphys_pool *pool, phys_addr_t from,
 		       struct bigphys_alloc_info *info)
 {
-	unsigned long addr, flags;
-	struct bigphys_alloc *ba, *found = NULL;
-	struct rb_node *node;
+	struct bigphys_alloc *found = NULL;
+	struct bigphys_extent *e;
+	unsigned long i, flags;
+	unsigned int steps = 0;
 
 	if (from < pool->pbase)
 		from = pool->pbase;
 	if (from - pool->pbase >= pool->size)
 		return false;
-	addr = pool->vbase + (from - pool->pbase);
+	i = DIV_ROUND_UP(from - pool->pbase, PAGE_SIZE);
 
 	flags = bigphys_lock(pool);
-	node = pool->allocs.rb_node;
-	while (node) {
-		ba = rb_entry(node, struct bigphys_alloc, node);
-		if (ba->addr >= addr) {
-			found = ba;
-			node = node->rb_left;
-		} else {
-			node = node->rb_right;
+	while (i < pool_pages(pool)) {
+		found = tag_alloc(pool, i);
+		if (found)
+			break;
+		/* A free extent is stepped over whole, anything else by page. */
+		e = tag_ext(pool, i);
+		i += e && e->start == i ? e->pages : 1;
+		if (!(++steps % BIGPHYS_WALK_BATCH)) {
+			bigphys_unlock(pool, flags);
+			cpu_relax();
+			flags = bigphys_lock(pool);
 		}
 	}
 	if (found) {
@@ -776,7 +750,7 @@ void bigphys_pool_stats(struct bigphys_pool *pool, struct bigphys_stats *st)
 	st->nr_held = pool->nr_held;
 	bigphys_unlock(pool, flags);
 
-	/* One allocation per lock hold: interrupts stay off for O(log n). */
+	/* One allocation per lock hold: interrupts stay off briefly. */
 	while (bigphys_pool_next(pool, next, &info)) {
 		bigphys_count_hole(st, info.phys - next);
 		st->largest_used = max(st->largest_used, info.size);

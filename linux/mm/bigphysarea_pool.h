@@ -6,7 +6,6 @@
 #include <linux/bigphysarea.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
-#include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -32,7 +31,6 @@ enum bigphys_alloc_state {
 
 /**
  * struct bigphys_alloc - one allocation, live or on its way back
- * @node: entry in &bigphys_pool.allocs, ordered by @addr
  * @addr: kernel virtual address of the first byte
  * @size: size in bytes, a multiple of PAGE_SIZE
  * @owner: who allocated it, for statistics
@@ -41,7 +39,6 @@ enum bigphys_alloc_state {
  *	a second free invalid (under &bigphys_pool.lock)
  */
 struct bigphys_alloc {
-	struct rb_node node;
 	unsigned long addr;
 	size_t size;
 	char owner[BIGPHYS_OWNER_LEN];
@@ -49,67 +46,71 @@ struct bigphys_alloc {
 	enum bigphys_alloc_state state;
 };
 
-/**
- * struct bigphys_extent_aug - what an extent's subtree holds at most
- * @max: the largest free extent, in pages
- * @dirty: the largest number of not known-zero pages in one extent
- * @zero: the largest known-zero part of one extent
- */
-struct bigphys_extent_aug {
-	unsigned long max;
-	unsigned long dirty;
-	unsigned long zero;
-};
+/* Size classes of free extents: ilog2() of the number of pages. */
+#define BIGPHYS_CLASSES		BITS_PER_LONG
 
 /**
  * struct bigphys_extent - a maximal run of free pages
- * @rb: entry in &bigphys_pool.free, ordered by @start
+ * @node: entry in its size class's list, &bigphys_pool.classes
  * @start: first page, counted from the start of the pool
  * @pages: number of pages
  * @zlo: first page of the part known to be zero
  * @zhi: page after it; @zlo == @zhi when no part is known to be zero
- * @aug: the subtree's largest values, for searches in O(log n)
+ * @dirty: entry in &bigphys_pool.dirty while some page is not known zero
+ * @zero: entry in &bigphys_pool.zero while a part is known to be zero
+ * @seen: the search that looked at it last (see bigphys_pool_alloc())
  * @spare: entry in &bigphys_pool.spare while unused
  *
  * Only one known-zero part is kept per extent. When extents join, the
  * longer one survives; the other is forgotten.
  */
 struct bigphys_extent {
-	struct rb_node rb;
+	struct list_head node;
 	unsigned long start;
 	unsigned long pages;
 	unsigned long zlo;
 	unsigned long zhi;
-	struct bigphys_extent_aug aug;
+	struct list_head dirty;
+	struct list_head zero;
+	unsigned long seen;
 	struct list_head spare;
 };
 
 /**
  * struct bigphys_pool - an allocator instance over one contiguous range
- * @lock: protects @free, @spare, @dirty_pages, @allocs, @used, @nr_allocs,
+ * @lock: protects @classes, @class_mask, @dirty, @zero, @tags, @spare,
+ *	@dirty_pages, @nr_extents, @search_gen, @used, @nr_allocs,
  *	@bad_frees, @lock_max_ns and what is marked "under @lock" below;
  *	taken with interrupts disabled, so allocation and free work from any
- *	context. Never held for work proportional to a size, and for work
- *	proportional to a count only in O(log n) steps. (A first-fit search
- *	that meets many extents too small for an odd alignment lets go of
- *	the lock every BIGPHYS_SEARCH_BATCH of them; a caller that has
- *	interrupts off itself keeps them off for the whole search.) Nothing
+ *	context. Never held for work proportional to a size or to a count:
+ *	an allocation or free touches a bounded number of records. (A search
+ *	that has to look at extents which may not fit, for an odd alignment,
+ *	lets go of the lock every BIGPHYS_SEARCH_BATCH of them; a caller
+ *	that has interrupts off itself keeps them off for the whole search.)
+ *	Nothing
  *	sleeps under it, and wake-ups come after it is dropped. Counters
  *	written under it are also read without it (READ_ONCE), by
  *	statistics and by the scrubber's test for work.
- * @free: free extents, ordered by address, each subtree knowing its
- *	largest extent and its largest not known-zero part
- * @spare: extent records not in @free. There is always one more record
- *	than live allocations: @free can never need more, so freeing never
- *	allocates memory.
+ * @classes: free extents by size class: list i holds the extents of
+ *	2^i to 2^(i + 1) - 1 pages
+ * @class_mask: bit i set while list i is not empty
+ * @dirty: free extents with pages not known to be zero, oldest first
+ * @zero: free extents with a known-zero part
+ * @tags: one word per page: the first and the last page of a free extent
+ *	point to it, the first page of an allocation to its record (low bit
+ *	set); 0 elsewhere
+ * @spare: extent records not in use. There is always one more record
+ *	than live allocations: the free extents can never need more, so
+ *	freeing never allocates memory.
+ * @nr_extents: number of free extents
+ * @search_gen: counts searches, to mark the extents a search looked at
  * @base_pfn: page frame number of the first page
  * @dirty_pages: free pages not known to be zero
- * @allocs: allocations not back in @free, ordered by address
  * @vbase: virtual address of the range
  * @pbase: physical address of the range
  * @size: size of the range in bytes
  * @used: bytes allocated
- * @nr_allocs: number of entries in @allocs
+ * @nr_allocs: number of allocations not back in the free extents
  * @bad_frees: number of invalid or double frees seen
  * @track_refs: freed pages still referenced are held, not reused; set
  *	by the pool's user before it allocates
@@ -148,7 +149,6 @@ struct bigphys_extent {
  *	barriers on both sides, cleared with a release store)
  * @scrub_held_off: allocations about to look again after taking a chunk
  *	back (atomic); while there is one, the scrubber claims no new chunk
- * @scrub_cursor: where the scrubber looks next (page; under @lock)
  * @scrubbed_pages: pages scrubbed since the pool was set up (under @lock)
  * @writers: users that can write free memory behind the allocator's back
  *	(writable whole-area mappings); while there is one, no free memory
@@ -161,11 +161,16 @@ struct bigphys_extent {
  */
 struct bigphys_pool {
 	spinlock_t lock;		/* see the kernel-doc above */
-	struct rb_root free;
+	struct list_head classes[BIGPHYS_CLASSES];
+	unsigned long class_mask;
+	struct list_head dirty;
+	struct list_head zero;
+	unsigned long *tags;
 	struct list_head spare;
+	unsigned long nr_extents;
+	unsigned long search_gen;
 	unsigned long base_pfn;
 	unsigned long dirty_pages;
-	struct rb_root allocs;
 	unsigned long vbase;
 	phys_addr_t pbase;
 	size_t size;
@@ -195,7 +200,6 @@ struct bigphys_pool {
 	bool scrub_stolen;
 	bool scrub_stepping;
 	atomic_t scrub_held_off;
-	unsigned long scrub_cursor;
 	unsigned long scrubbed_pages;
 	unsigned long writers;
 	unsigned long writers_seq;

@@ -37,17 +37,15 @@ static __always_inline void bigphys_unlock(struct bigphys_pool *pool, unsigned l
 	spin_unlock_irqrestore(&pool->lock, flags);
 }
 
-/* A search looks for extents of at least N pages, N dirty or N known-zero. */
+/* Free extents with pages not known to be zero, or with a known-zero part. */
 enum bigphys_ext_key {
-	BIGPHYS_EXT_FREE,
 	BIGPHYS_EXT_DIRTY,
 	BIGPHYS_EXT_ZERO,
 };
 
 /* Free extents (bigphysarea_pool.c), with @pool->lock held. */
-struct bigphys_extent *bigphys_ext_from(struct bigphys_pool *pool,
-					unsigned long start, unsigned long n,
-					enum bigphys_ext_key key);
+struct bigphys_extent *bigphys_ext_first(struct bigphys_pool *pool,
+					 enum bigphys_ext_key key);
 struct bigphys_extent *bigphys_ext_spare(struct bigphys_pool *pool);
 void bigphys_ext_carve(struct bigphys_pool *pool, struct bigphys_extent *e,
 		       unsigned long a, unsigned long n,

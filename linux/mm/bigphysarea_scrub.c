@@ -189,9 +189,7 @@ bool bigphys_pool_scrub_claim(struct bigphys_pool *pool,
 	/* One chunk out at a time. */
 	if (!pool->writers && !atomic_read(&pool->scrub_held_off) &&
 	    !pool->scrub_busy && !pool->scrub_stolen) {
-		e = bigphys_ext_from(pool, pool->scrub_cursor, 1, BIGPHYS_EXT_DIRTY);
-		if (!e)
-			e = bigphys_ext_from(pool, 0, 1, BIGPHYS_EXT_DIRTY);
+		e = bigphys_ext_first(pool, BIGPHYS_EXT_DIRTY);
 	}
 	if (!e) {
 		bigphys_unlock(pool, flags);
@@ -213,7 +211,6 @@ bool bigphys_pool_scrub_claim(struct bigphys_pool *pool,
 	WRITE_ONCE(pool->scrub_busy, n);
 	pool->scrub_start = a;
 	pool->scrub_spare = rel;
-	pool->scrub_cursor = a + n;
 	c->start = a;
 	c->pages = n;
 	c->seq = pool->writers_seq;
@@ -364,8 +361,8 @@ void bigphys_pool_set_scrub(struct bigphys_pool *pool, bool on)
  * (dirty), after at most the step in progress: the writer's writes are
  * never zeroed behind it.
  *
- * Context: task context; O(k log n) for k extents with a known-zero part,
- * the first time only.
+ * Context: task context; O(k) for k extents with a known-zero part, the
+ * first time only.
  */
 void bigphys_pool_writer_get(struct bigphys_pool *pool)
 {
@@ -389,7 +386,7 @@ void bigphys_pool_writer_get(struct bigphys_pool *pool)
 	do {
 		flags = bigphys_lock(pool);
 		for (i = 0; i < BIGPHYS_SEARCH_BATCH; i++) {
-			e = bigphys_ext_from(pool, 0, 1, BIGPHYS_EXT_ZERO);
+			e = bigphys_ext_first(pool, BIGPHYS_EXT_ZERO);
 			if (!e)
 				break;
 			bigphys_ext_forget_zero(pool, e);
