@@ -583,6 +583,75 @@ static struct bigphys_pool *bigphys_test_pool(struct kunit *test,
 }
 
 /*
+ * The pool's own invariants, checked page by page: every free extent is
+ * on the list of its class with its first and last page pointing to it
+ * and nothing in between, no two free extents touch, every allocation's
+ * first page points to it, the counters and the class bits agree, and
+ * every page is free, allocated or the scrubber's.
+ */
+static const char *pool_check(struct bigphys_pool *pool)
+{
+	unsigned long pages = pool->size >> PAGE_SHIFT, i, t, nr = 0;
+	unsigned long dirty = 0, mask = 0, free = 0, used = 0, flags;
+	const char *err = NULL;
+	struct bigphys_extent *e;
+	struct bigphys_alloc *ba;
+	unsigned int c;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	for (c = 0; c < BIGPHYS_CLASSES && !err; c++) {
+		if (!list_empty(&pool->classes[c]))
+			mask |= BIT(c);
+		list_for_each_entry(e, &pool->classes[c], node) {
+			nr++;
+			free += e->pages;
+			dirty += e->pages - (e->zhi - e->zlo);
+			if (!e->pages || ilog2(e->pages) != c ||
+			    e->start + e->pages > pages)
+				err = "a free extent on the wrong list";
+			else if (pool->tags[e->start] != (unsigned long)e ||
+				 pool->tags[e->start + e->pages - 1] != (unsigned long)e)
+				err = "a free extent's pages do not point to it";
+			else if (e->zlo > e->zhi ||
+				 (e->zlo != e->zhi && (e->zlo < e->start ||
+						       e->zhi > e->start + e->pages)))
+				err = "a known-zero part outside its extent";
+			else if (list_empty(&e->dirty) == (e->zhi - e->zlo < e->pages))
+				err = "a free extent on the wrong side of the dirty list";
+			for (i = e->start + 1; !err && i + 1 < e->start + e->pages; i++)
+				if (pool->tags[i])
+					err = "a tag inside a free extent";
+			t = e->start ? pool->tags[e->start - 1] : 0;
+			if (!err && t && !(t & BIGPHYS_TAG_ALLOC))
+				err = "two free extents touch";
+			if (err)
+				break;
+		}
+	}
+	for (i = 0; i < pages && !err; i++) {
+		t = pool->tags[i];
+		if (!(t & BIGPHYS_TAG_ALLOC))
+			continue;
+		ba = (struct bigphys_alloc *)(t & ~BIGPHYS_TAG_ALLOC);
+		if (ba->addr != pool->vbase + i * PAGE_SIZE)
+			err = "an allocation tag on the wrong page";
+		used += ba->size;
+	}
+	if (!err && mask != pool->class_mask)
+		err = "class bits wrong";
+	else if (!err && nr != pool->nr_extents)
+		err = "extent count wrong";
+	else if (!err && dirty != pool->dirty_pages)
+		err = "dirty page count wrong";
+	else if (!err && used != pool->used)
+		err = "used bytes wrong";
+	else if (!err && free + pool->scrub_busy + used / PAGE_SIZE != pages)
+		err = "pages neither free, allocated nor the scrubber's";
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return err;
+}
+
+/*
  * More extents large enough but misaligned than one lock hold looks at:
  * the search drops the lock and goes on, and still finds the only fit.
  */
@@ -602,11 +671,14 @@ static void bigphys_search_batch_test(struct kunit *test)
 		p[i] = bigphys_pool_alloc(pool, PAGE_SIZE, 0, GFP_KERNEL, "one");
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 	}
-	for (i = 0; i < SEARCH_PAGES; i += 2)
+	/* The fit is freed first, so that the search looks at it last. */
+	for (i = SEARCH_PAGES - 2; i >= 0; i -= 2)
 		bigphys_pool_free(pool, p[i], NULL);
+	KUNIT_EXPECT_NULL(test, pool_check(pool));
 	/* 128 one-page holes; only the last one's frame number divides by @last. */
 	q = bigphys_pool_alloc(pool, PAGE_SIZE, last, GFP_ATOMIC, "last");
 	KUNIT_EXPECT_PTR_EQ(test, q, p[SEARCH_PAGES - 2]);
+	KUNIT_EXPECT_NULL(test, pool_check(pool));
 	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, PAGE_SIZE, last + 1,
 						   GFP_KERNEL, "none"));
 	KUNIT_EXPECT_NULL(test, bigphys_pool_alloc(pool, 2 * PAGE_SIZE, 0,
@@ -702,6 +774,7 @@ static void bigphys_model_test(struct kunit *test)
 	unsigned int op, slot, r, allocs = 0, fails = 0, zeroed = 0;
 	struct bigphys_model *m;
 	struct rnd_state rs;
+	const char *err;
 	long want;
 	bool zero;
 	u8 *p;
@@ -779,6 +852,10 @@ static void bigphys_model_test(struct kunit *test)
 		} else {
 			model_expect_stats(test, pool, m, op);
 		}
+		err = pool_check(pool);
+		KUNIT_EXPECT_NULL_MSG(test, err, "op %u: %s", op, err);
+		if (err)
+			break;
 	}
 	KUNIT_EXPECT_EQ(test, pool->bad_frees, bad);
 	model_expect_stats(test, pool, m, op);

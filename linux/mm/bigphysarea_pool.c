@@ -21,9 +21,10 @@
  * extent of at least n + a - 1 pages holds n pages at an alignment of a
  * pages, wherever it starts: an allocation takes the first extent of the
  * first non-empty class of that size or more (one find_next_bit() on one
- * word). Only if there is none does it look at the extents of smaller
- * classes that may fit, and lets go of the lock every
- * BIGPHYS_SEARCH_BATCH of them.
+ * word). The head of each smaller class that may hold it is tried first
+ * (at most one per class): a tighter fit. Only if all of that fails does
+ * it look through the extents of those smaller classes, letting go of
+ * the lock every BIGPHYS_SEARCH_BATCH of them.
  *
  * A table with one word per page finds records by address: the first
  * and last page of a free extent point to it, the first page of an
@@ -32,12 +33,13 @@
  *
  * So an allocation or free touches a bounded number of records, whatever
  * its size and however many allocations and extents there are: the time
- * interrupts are off for it does not grow with either. Alignments need
- * not be powers of two (the classic rule: the page frame number is a
- * multiple of any count).
+ * interrupts are off for it does not grow with either (that last search
+ * aside, which only runs when no extent is large enough for any start,
+ * and is cut into bounded holds). Alignments need not be powers of two
+ * (the classic rule: the page frame number is a multiple of any count).
+ * The first level of TLSF, without its second: a class holds extents of
+ * up to twice the size of its smallest.
  */
-
-#define BIGPHYS_TAG_ALLOC	1UL
 
 /* Pages bigphys_pool_next() steps over one by one per hold of the lock. */
 #define BIGPHYS_WALK_BATCH	1024
@@ -296,6 +298,8 @@ int bigphys_pool_init(struct bigphys_pool *pool, void *vaddr,
 	struct bigphys_extent *e;
 	unsigned int i;
 
+	/* The low bit of a record's address is free for BIGPHYS_TAG_ALLOC. */
+	BUILD_BUG_ON(ARCH_KMALLOC_MINALIGN < 2);
 	memset(pool, 0, sizeof(*pool));
 	if (!size || !PAGE_ALIGNED(size) || !PAGE_ALIGNED(phys))
 		return -EINVAL;
@@ -373,26 +377,47 @@ static struct bigphys_alloc *bigphys_lookup(struct bigphys_pool *pool,
 	return ba && ba->addr == addr ? ba : NULL;
 }
 
+/* Whether @n pages at a multiple of @align fit in @e; *@ap: where. */
+static bool ext_fits(struct bigphys_pool *pool, struct bigphys_extent *e,
+		     unsigned long n, unsigned long align, unsigned long *ap)
+{
+	unsigned long a = bigphys_align_up(pool, e->start, align);
+
+	if (e->pages < n || a - e->start > e->pages - n)
+		return false;
+	*ap = a;
+	return true;
+}
+
 /*
  * Where @n pages at a page frame number that is a multiple of @align go:
  * the extent, with *@ap set to the first page; NULL if none fits. Search
  * @gen marks the extents it looked at, *@looked counts them.
  * ERR_PTR(-EAGAIN) after looking at BIGPHYS_SEARCH_BATCH extents that did
- * not fit: the caller lets go of the lock and calls again. Searches that
- * keep moving each other's extents end after twice as many as there are.
+ * not fit: the caller lets go of the lock and calls again (with a new
+ * @gen if another search moved extents meanwhile). A search gives up,
+ * as if nothing fitted, after four times as many extents as there are:
+ * only searches that keep moving each other's extents get there.
  */
 static struct bigphys_extent *ext_find(struct bigphys_pool *pool,
 				       unsigned long n, unsigned long align,
-				       unsigned long gen, unsigned long *ap,
+				       u64 gen, unsigned long *ap,
 				       unsigned int *looked)
 {
-	unsigned long c, cg = BIGPHYS_CLASSES, a;
+	unsigned long c, cg = BIGPHYS_CLASSES;
 	struct bigphys_extent *e;
 	unsigned int batch = 0;
 
 	/* Any extent of n + align - 1 pages or more fits. */
 	if (align - 1 <= pool_pages(pool) - n)
 		cg = order_base_2(n + align - 1);
+	/* A tighter fit first: the head of each smaller class that may hold it. */
+	for (c = ilog2(n); c < cg; c++) {
+		e = list_first_entry_or_null(&pool->classes[c],
+					     struct bigphys_extent, node);
+		if (e && ext_fits(pool, e, n, align, ap))
+			return e;
+	}
 	c = cg < BIGPHYS_CLASSES ?
 	    find_next_bit(&pool->class_mask, BIGPHYS_CLASSES, cg) :
 	    BIGPHYS_CLASSES;
@@ -402,7 +427,7 @@ static struct bigphys_extent *ext_find(struct bigphys_pool *pool,
 		return e;
 	}
 	/*
-	 * Smaller classes: extents that may fit. Each one looked at goes to
+	 * The rest of the smaller classes. Each extent looked at goes to
 	 * the end of its list, marked, so that after the lock was dropped the
 	 * search goes on with those it has not seen.
 	 */
@@ -410,16 +435,14 @@ static struct bigphys_extent *ext_find(struct bigphys_pool *pool,
 		while ((e = list_first_entry_or_null(&pool->classes[c],
 						     struct bigphys_extent, node)) &&
 		       e->seen != gen) {
-			if (*looked > 2 * pool->nr_extents + BIGPHYS_SEARCH_BATCH)
+			if (*looked > 4 * pool->nr_extents + BIGPHYS_SEARCH_BATCH)
 				return NULL;
 			(*looked)++;
 			e->seen = gen;
 			list_move_tail(&e->node, &pool->classes[c]);
-			a = bigphys_align_up(pool, e->start, align);
-			if (e->pages >= n && a - e->start <= e->pages - n) {
-				*ap = a;
+			pool->search_owner = gen;
+			if (ext_fits(pool, e, n, align, ap))
 				return e;
-			}
 			if (++batch == BIGPHYS_SEARCH_BATCH)
 				return ERR_PTR(-EAGAIN);
 		}
@@ -443,8 +466,9 @@ void *bigphys_pool_alloc(struct bigphys_pool *pool, size_t size,
 			 unsigned long align_pages, gfp_t gfp,
 			 const char *owner)
 {
-	unsigned long align = align_pages ?: 1, n, a = 0, gen, flags;
+	unsigned long align = align_pages ?: 1, n, a = 0, flags;
 	unsigned long clo = 0, chi = 0;
+	u64 gen;
 	gfp_t kgfp = gfp & ~(GFP_ZONEMASK | __GFP_ZERO);
 	struct bigphys_extent *e, *spare;
 	struct bigphys_alloc *ba;
@@ -480,6 +504,9 @@ retry:
 		bigphys_unlock(pool, flags);
 		cpu_relax();
 		flags = bigphys_lock(pool);
+		/* Another search moved extents meanwhile: start over. */
+		if (pool->search_owner != gen)
+			gen = ++pool->search_gen;
 	}
 	found = e;
 	if (found) {
@@ -666,9 +693,10 @@ int bigphys_pool_free(struct bigphys_pool *pool, void *vaddr, size_t *size)
  * @info: filled in
  *
  * For listings that must not hold @pool->lock across all allocations.
- * From the end of an allocation, each call steps over at most one free
- * extent; from inside one (or the scrubber's chunk) it goes page by page
- * to the next, letting go of the lock every BIGPHYS_WALK_BATCH pages.
+ * The walk steps over free extents whole and over anything else (the
+ * inside of an allocation, memory out of the free extents but in none,
+ * the inside of an extent that grew since the previous call) page by
+ * page, letting go of the lock every BIGPHYS_WALK_BATCH steps.
  *
  * Return: true if an allocation was found.
  */

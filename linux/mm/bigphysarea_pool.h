@@ -49,6 +49,9 @@ struct bigphys_alloc {
 /* Size classes of free extents: ilog2() of the number of pages. */
 #define BIGPHYS_CLASSES		BITS_PER_LONG
 
+/* In &bigphys_pool.tags: the word points to an allocation, not an extent. */
+#define BIGPHYS_TAG_ALLOC	1UL
+
 /**
  * struct bigphys_extent - a maximal run of free pages
  * @node: entry in its size class's list, &bigphys_pool.classes
@@ -58,7 +61,7 @@ struct bigphys_alloc {
  * @zhi: page after it; @zlo == @zhi when no part is known to be zero
  * @dirty: entry in &bigphys_pool.dirty while some page is not known zero
  * @zero: entry in &bigphys_pool.zero while a part is known to be zero
- * @seen: the search that looked at it last (see bigphys_pool_alloc())
+ * @seen: the search that looked at it last (see ext_find())
  * @spare: entry in &bigphys_pool.spare while unused
  *
  * Only one known-zero part is kept per extent. When extents join, the
@@ -72,22 +75,22 @@ struct bigphys_extent {
 	unsigned long zhi;
 	struct list_head dirty;
 	struct list_head zero;
-	unsigned long seen;
+	u64 seen;
 	struct list_head spare;
 };
 
 /**
  * struct bigphys_pool - an allocator instance over one contiguous range
  * @lock: protects @classes, @class_mask, @dirty, @zero, @tags, @spare,
- *	@dirty_pages, @nr_extents, @search_gen, @used, @nr_allocs,
- *	@bad_frees, @lock_max_ns and what is marked "under @lock" below;
- *	taken with interrupts disabled, so allocation and free work from any
- *	context. Never held for work proportional to a size or to a count:
- *	an allocation or free touches a bounded number of records. (A search
- *	that has to look at extents which may not fit, for an odd alignment,
- *	lets go of the lock every BIGPHYS_SEARCH_BATCH of them; a caller
- *	that has interrupts off itself keeps them off for the whole search.)
- *	Nothing
+ *	@dirty_pages, @nr_extents, @search_gen, @search_owner, @used,
+ *	@nr_allocs, @bad_frees, @lock_max_ns and what is marked "under
+ *	@lock" below; taken with interrupts disabled, so allocation and free
+ *	work from any context. Never held for work proportional to a size
+ *	or to a count: an allocation or free touches a bounded number of
+ *	records. (When no extent is large enough to fit whatever its start,
+ *	an allocation looks at extents that may fit, letting go of the lock
+ *	every BIGPHYS_SEARCH_BATCH of them; a caller that has interrupts off
+ *	itself keeps them off for that whole search.) Nothing
  *	sleeps under it, and wake-ups come after it is dropped. Counters
  *	written under it are also read without it (READ_ONCE), by
  *	statistics and by the scrubber's test for work.
@@ -97,13 +100,15 @@ struct bigphys_extent {
  * @dirty: free extents with pages not known to be zero, oldest first
  * @zero: free extents with a known-zero part
  * @tags: one word per page: the first and the last page of a free extent
- *	point to it, the first page of an allocation to its record (low bit
- *	set); 0 elsewhere
- * @spare: extent records not in use. There is always one more record
- *	than live allocations: the free extents can never need more, so
- *	freeing never allocates memory.
+ *	point to it, the first page of an allocation to its record with
+ *	BIGPHYS_TAG_ALLOC set; 0 elsewhere
+ * @spare: extent records not in use. Every allocation not back in the
+ *	free extents (live, pending or held), and every one in progress,
+ *	has brought one, and there is one more: the free extents can never
+ *	need more, so freeing never allocates memory.
  * @nr_extents: number of free extents
  * @search_gen: counts searches, to mark the extents a search looked at
+ * @search_owner: the search that moved extents in their lists last
  * @base_pfn: page frame number of the first page
  * @dirty_pages: free pages not known to be zero
  * @vbase: virtual address of the range
@@ -168,7 +173,8 @@ struct bigphys_pool {
 	unsigned long *tags;
 	struct list_head spare;
 	unsigned long nr_extents;
-	unsigned long search_gen;
+	u64 search_gen;
+	u64 search_owner;
 	unsigned long base_pfn;
 	unsigned long dirty_pages;
 	unsigned long vbase;

@@ -437,4 +437,7 @@ void bigphys_pool_scrub_stop(struct bigphys_pool *pool)
 		kthread_stop(pool->scrub_task);
 		pool->scrub_task = NULL;
 	}
+	/* A chunk still out (a test stopped between claim and finish). */
+	kfree(pool->scrub_spare);
+	pool->scrub_spare = NULL;
 }
