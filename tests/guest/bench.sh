@@ -104,7 +104,7 @@ lat() {
 		echo "BENCH latnoref $area $size $(run lat $b 20 1)"
 		# every size after the same page-reference check, that of the
 		# largest size's free, and one untimed 4 KiB alloc+free
-		echo "BENCH latscan $area $size $(run lat $b 20 0 1 $scan)"
+		echo "BENCH latscan $area $size $(run lat $b 40 0 1 $scan)"
 	done
 }
 
