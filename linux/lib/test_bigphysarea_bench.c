@@ -139,7 +139,8 @@ static long bench_scrub_wait(unsigned int ms)
 }
 
 /* One contiguous allocation (and zeroing) and its free; returns its time. */
-static int bench_contig_one(const char *method, size_t size, bool zero, u64 *ns)
+static int bench_contig_one(const char *method, size_t size, bool zero,
+			    bool warm, u64 *ns)
 {
 	unsigned long nr = size >> PAGE_SHIFT;
 	struct bigphys_buf buf;
@@ -151,11 +152,12 @@ static int bench_contig_one(const char *method, size_t size, bool zero, u64 *ns)
 		/*
 		 * The previous iteration's free was checked for page references
 		 * (4 MiB of struct pages per 256 MiB), which leaves caches and
-		 * TLBs cold: an untimed 4 KiB alloc+free brings the allocator's
-		 * paths back, as any earlier call would. Not for zeroed ones:
-		 * that free would dirty a page the scrubber has zeroed.
+		 * TLBs cold: with @warm, an untimed 4 KiB alloc+free brings the
+		 * allocator's paths back, as any earlier call would. Not where
+		 * the scrubber is waited for: that free would dirty a page it
+		 * has zeroed, and the zeroed allocation would clear it.
 		 */
-		if (!zero && !bigphys_alloc(PAGE_SIZE, 0, GFP_KERNEL, "bench", &buf)) {
+		if (warm && !bigphys_alloc(PAGE_SIZE, 0, GFP_KERNEL, "bench", &buf)) {
 			bigphys_free(&buf);
 			bench_settle();
 		}
@@ -664,7 +666,8 @@ static int bench_run_cmd(char *cmd)
 			ret = -ETIMEDOUT;
 			break;
 		}
-		ret = cmd[1] == 'o' ? bench_contig_one(method, size, zero, &ns) :
+		ret = cmd[1] == 'o' ?
+		      bench_contig_one(method, size, zero, !idle && !zero, &ns) :
 				      bench_churn_one(method, size, &ns);
 		if (ret == -EINVAL || ret == -ENODEV)
 			break;
