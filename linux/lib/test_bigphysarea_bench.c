@@ -244,6 +244,7 @@ static int bench_scale(unsigned int live, unsigned int iters, struct bench_run *
 	}
 	for (i = 1; i < n; i += 2)
 		bigphys_free(&held[i]);
+	bench_settle();	/* the holes are there, not pending */
 	for (i = 0; !ret && i < iters; i++) {
 		u64 ns;
 
@@ -455,6 +456,7 @@ static int bench_irqoff(unsigned int live, unsigned int iters)
 	}
 	for (i = 1; i < n; i += 2)
 		bigphys_free(&held[i]);
+	bench_settle();	/* the holes are there, not pending */
 	setup_max = READ_ONCE(pool->lock_max_ns);
 	for (i = 0; i < iters; i++)
 		best[i] = U64_MAX;
