@@ -389,16 +389,6 @@ static bool ext_fits(struct bigphys_pool *pool, struct bigphys_extent *e,
 	return true;
 }
 
-/* The last page at which @n pages at a multiple of @align fit in @e. */
-static unsigned long ext_last_fit(struct bigphys_pool *pool,
-				  struct bigphys_extent *e, unsigned long n,
-				  unsigned long align)
-{
-	unsigned long last = e->start + e->pages - n;
-
-	return last - (pool->base_pfn + last) % align;
-}
-
 /*
  * Where @n pages at a page frame number that is a multiple of @align go:
  * the extent, with *@ap set to the first page; NULL if none fits. Search
@@ -520,15 +510,6 @@ retry:
 	}
 	found = e;
 	if (found) {
-		/*
-		 * Memory that need not be zeroed comes from the far end of an
-		 * extent whose known-zero part starts it (an extent the
-		 * scrubber grows, or the zeroes next to the chunk it has out):
-		 * the zeroes stay in one piece, and the page freed later does
-		 * not cut them off from the chunk coming back.
-		 */
-		if (!(gfp & __GFP_ZERO) && e->zlo == e->start && e->zhi > e->zlo)
-			a = ext_last_fit(pool, e, n, align);
 		bigphys_ext_carve(pool, e, a, n, &clo, &chi);
 		if (pool->writers) {	/* free memory may have been written */
 			clo = a;
