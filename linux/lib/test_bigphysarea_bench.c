@@ -100,6 +100,24 @@ static void bench_settle(void)
 }
 
 /*
+ * @n untimed 4 KiB alloc+free, then their frees checked: the allocator's
+ * paths are warm again after a page-reference check evicted them, and
+ * nothing is left pending for the timed call.
+ */
+static void bench_warm(unsigned int n)
+{
+	struct bigphys_buf buf;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!bigphys_alloc(PAGE_SIZE, 0, GFP_KERNEL, "bench", &buf))
+			bigphys_free(&buf);
+	}
+	if (n)
+		bench_settle();
+}
+
+/*
  * Read the reference counts of the area's first @pages pages, as the
  * check of a freed allocation of that many pages does: the same cache
  * and TLB footprint whatever size is measured next.
@@ -157,10 +175,8 @@ static int bench_contig_one(const char *method, size_t size, bool zero,
 		 * the scrubber is waited for: that free would dirty a page it
 		 * has zeroed, and the zeroed allocation would clear it.
 		 */
-		if (warm && !bigphys_alloc(PAGE_SIZE, 0, GFP_KERNEL, "bench", &buf)) {
-			bigphys_free(&buf);
-			bench_settle();
-		}
+		if (warm)
+			bench_warm(1);
 		t0 = ktime_get_ns();
 		ret = bigphys_alloc(size, 0, GFP_KERNEL | (zero ? __GFP_ZERO : 0),
 				    "bench", &buf);
@@ -315,7 +331,7 @@ static int bench_lat(size_t size, unsigned int iters, bool noref,
 	bool track = pool && pool->track_refs;
 	u64 *fns, *ans, *rns;
 	struct bigphys_buf buf;
-	unsigned int i, w, ok = 0, fail = 0;
+	unsigned int i, ok = 0, fail = 0;
 
 	ans = kvcalloc(iters, sizeof(u64), GFP_KERNEL);
 	fns = kvcalloc(iters, sizeof(u64), GFP_KERNEL);
@@ -340,13 +356,7 @@ static int bench_lat(size_t size, unsigned int iters, bool noref,
 		 * evicts caches and TLBs; one untimed 4 KiB alloc+free brings
 		 * the allocator's paths back, as any earlier call would.
 		 */
-		for (w = 0; w < warm; w++) {
-			if (!bigphys_alloc(PAGE_SIZE, 0, GFP_KERNEL, "bench", &buf))
-				bigphys_free(&buf);
-		}
-		/* and its free checked: the timed alloc need not check it */
-		if (warm)
-			bench_settle();
+		bench_warm(warm);
 		t0 = ktime_get_ns();
 		if (bigphys_alloc(size, 0, GFP_KERNEL, "bench", &buf)) {
 			fail++;
